@@ -1,0 +1,31 @@
+# Shared helpers for build.ps1 and the scripts under build/. Dot-sourced.
+
+function Get-ModuleOutputDir([string] $Root) { Join-Path $Root 'out/AsyncSmtp' }
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails.
+    param([Parameter(Mandatory)][string] $FilePath, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Clean([string] $Root) {
+    Invoke-Native dotnet clean (Join-Path $Root 'AsyncSmtp.sln') -nologo -v q
+    Remove-Item -Recurse -Force (Join-Path $Root 'out') -ErrorAction SilentlyContinue
+}
+
+function Invoke-ModuleBuild([string] $Root, [string] $Configuration) {
+    Invoke-Native dotnet build (Join-Path $Root 'AsyncSmtp.sln') -c $Configuration -nologo -v q
+    $moduleDir = Get-ModuleOutputDir $Root
+    Remove-Item -Recurse -Force $moduleDir -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force $moduleDir | Out-Null
+    # publish gives the cmdlet assembly with every runtime dependency (MimeKit and its own) beside it.
+    Invoke-Native dotnet publish (Join-Path $Root 'src/AsyncSmtp.Commands/AsyncSmtp.Commands.csproj') -c $Configuration -nologo -v q --no-build -o $moduleDir
+    Get-ChildItem $moduleDir -Filter '*.deps.json' | Remove-Item
+    Get-ChildItem $moduleDir -Filter '*.pdb' | Remove-Item
+    Copy-Item (Join-Path $Root 'AsyncSmtp.psd1') $moduleDir
+    Get-ChildItem (Join-Path $Root 'src/AsyncSmtp.Commands') -Filter '*.ps1xml' | Copy-Item -Destination $moduleDir
+    $helpCompiler = Join-Path $Root 'build/Compile-Help.ps1'
+    if (Test-Path $helpCompiler) { & $helpCompiler -Root $Root -ModuleDir $moduleDir }
+    Write-Host "Module assembled in $moduleDir"
+}

@@ -1,0 +1,16 @@
+# Runs tests/pester/*.Tests.ps1 with the Pester module restored from NuGet into the package cache,
+# and writes the counts to a JSON file for build/Test.ps1.
+param([Parameter(Mandatory)][string] $Root, [Parameter(Mandatory)][string] $SummaryPath, [string[]] $Path)
+
+$ErrorActionPreference = 'Stop'
+$packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+$pester = Get-ChildItem (Join-Path $packages 'pester') -Directory | Sort-Object { [version]$_.Name } | Select-Object -Last 1
+Import-Module (Join-Path $pester.FullName 'tools/Pester.psd1') -Force
+
+$config = New-PesterConfiguration
+$config.Run.Path = if ($Path) { $Path } else { Join-Path $Root 'tests/pester' }
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $config
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount } |
+    ConvertTo-Json | Set-Content $SummaryPath

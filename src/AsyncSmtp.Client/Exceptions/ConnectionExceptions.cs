@@ -1,0 +1,66 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>The connection could not be made, or the server did not greet with 220.</summary>
+public class SmtpConnectException : SmtpException
+{
+    public SmtpConnectException(string message, SmtpResponse? response = null, Exception? innerException = null)
+        : base(message, response, innerException) { }
+}
+
+/// <summary>The connect, TLS handshake or greeting took longer than the connect timeout.</summary>
+public sealed class SmtpConnectTimeoutException : SmtpConnectException
+{
+    public SmtpConnectTimeoutException(string message, Exception? innerException = null)
+        : base(message, null, innerException) { }
+}
+
+/// <summary>The TLS handshake or the certificate validation failed.</summary>
+public sealed class SmtpTlsException : SmtpConnectException
+{
+    public SmtpTlsException(string message, Exception? innerException = null)
+        : base(message, null, innerException) { }
+}
+
+/// <summary>A reply did not come within the timeout. The client is disconnected.</summary>
+public sealed class SmtpReadTimeoutException : SmtpException
+{
+    public SmtpReadTimeoutException(string message, Exception? innerException = null)
+        : base(message, null, innerException) { }
+}
+
+/// <summary>The server closed the connection, or the transport failed, after the greeting. The client is disconnected.</summary>
+public sealed class SmtpServerDisconnectedException : SmtpException
+{
+    public SmtpServerDisconnectedException(string message, SmtpResponse? response = null, Exception? innerException = null)
+        : base(message, response, innerException) { }
+}
+
+/// <summary>A malformed, oversized or unexpected reply. The client is disconnected.</summary>
+public sealed class SmtpProtocolException : SmtpException
+{
+    public SmtpProtocolException(string message, Exception? innerException = null)
+        : base(message, null, innerException) { }
+}
+
+/// <summary>A command was used on a client that is not connected (never connected, quit, or dropped).</summary>
+public sealed class SmtpNotConnectedException : SmtpException
+{
+    public SmtpNotConnectedException(string message) : base(message) { }
+}
+
+/// <summary>ConnectAsync was called on a client that is already connected.</summary>
+public sealed class SmtpAlreadyConnectedException : SmtpException
+{
+    public SmtpAlreadyConnectedException(string message) : base(message) { }
+}
+
+/// <summary>An argument was refused before anything was written: a control character, a malformed value, conflicting options.</summary>
+public sealed class SmtpArgumentException : SmtpException
+{
+    public SmtpArgumentException(string message, string? argumentName = null) : base(message)
+    {
+        ArgumentName = argumentName;
+    }
+
+    public string? ArgumentName { get; }
+}

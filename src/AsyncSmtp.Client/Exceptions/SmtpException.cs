@@ -1,0 +1,27 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>The base of every error the engine raises. Messages never carry secrets.</summary>
+public class SmtpException : Exception
+{
+    public SmtpException(string message, SmtpResponse? response = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Response = response;
+    }
+
+    /// <summary>The reply that caused the error, when a reply did.</summary>
+    public SmtpResponse? Response { get; }
+
+    /// <summary>The reply code, or -1 when no reply was involved.</summary>
+    public int Code => Response?.Code ?? -1;
+
+    public string? EnhancedStatusCode => Response?.EnhancedStatusCode;
+
+    /// <summary>The server's text, when a reply was involved.</summary>
+    public string? ServerMessage => Response?.Message;
+
+    /// <summary>The reply was 4xx: the same request may succeed later.</summary>
+    public bool IsTransient => Response?.IsTransient ?? false;
+
+    internal static string Describe(string what, SmtpResponse response) => $"{what}: {response.Code} {response.Message}";
+}

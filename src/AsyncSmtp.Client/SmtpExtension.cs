@@ -1,0 +1,23 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>One keyword of an EHLO reply, as the server sent it.</summary>
+public sealed class SmtpExtension
+{
+    public SmtpExtension(string name, IReadOnlyList<string> parameters, string line)
+    {
+        Name = name;
+        Parameters = parameters;
+        Line = line;
+    }
+
+    /// <summary>The keyword in upper case.</summary>
+    public string Name { get; }
+
+    /// <summary>The words after the keyword.</summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    /// <summary>The line as received.</summary>
+    public string Line { get; }
+
+    public override string ToString() => Line;
+}

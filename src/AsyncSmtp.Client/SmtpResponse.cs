@@ -1,0 +1,33 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>One complete SMTP reply: a code, the text of every line, and the RFC 3463 enhanced status code when present.</summary>
+public sealed class SmtpResponse
+{
+    public SmtpResponse(int code, IReadOnlyList<string> lines)
+    {
+        Code = code;
+        Lines = lines;
+        EnhancedStatusCode = EnhancedStatusCodeParser.Find(code, lines.Count > 0 ? lines[0] : string.Empty);
+        Message = string.Join("\n", lines);
+    }
+
+    /// <summary>The three-digit reply code.</summary>
+    public int Code { get; }
+
+    /// <summary>The text of each line, without the code and separator.</summary>
+    public IReadOnlyList<string> Lines { get; }
+
+    /// <summary>The lines joined with a line feed.</summary>
+    public string Message { get; }
+
+    /// <summary>"class.subject.detail" (RFC 3463) when the first line starts with one that matches the reply's class; otherwise null.</summary>
+    public string? EnhancedStatusCode { get; }
+
+    /// <summary>2xx or 3xx.</summary>
+    public bool IsSuccess => Code >= 200 && Code < 400;
+
+    /// <summary>4xx: the server may accept the same request later.</summary>
+    public bool IsTransient => Code >= 400 && Code < 500;
+
+    public override string ToString() => $"{Code} {Message}";
+}

@@ -1,0 +1,25 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>What a completed transaction returned.</summary>
+public sealed class SmtpTransactionResult
+{
+    public SmtpTransactionResult(SmtpResponse response, IReadOnlyList<string> acceptedRecipients,
+        IReadOnlyList<SmtpRecipientRefusedException> refusedRecipients, long bytesSent)
+    {
+        Response = response;
+        AcceptedRecipients = acceptedRecipients;
+        RefusedRecipients = refusedRecipients;
+        BytesSent = bytesSent;
+    }
+
+    /// <summary>The final reply to the message (usually carries the server's queue id).</summary>
+    public SmtpResponse Response { get; }
+
+    public IReadOnlyList<string> AcceptedRecipients { get; }
+
+    /// <summary>Recipients the server refused while accepting others, each with its reply.</summary>
+    public IReadOnlyList<SmtpRecipientRefusedException> RefusedRecipients { get; }
+
+    /// <summary>Bytes of message content written, after SMTP encoding.</summary>
+    public long BytesSent { get; }
+}
