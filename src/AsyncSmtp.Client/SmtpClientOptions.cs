@@ -41,6 +41,9 @@ public sealed class SmtpClientOptions
     /// <summary>Time allowed for each reply after connecting. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
+    /// <summary>The name the server certificate must carry (and the SNI name); default: <see cref="Host"/>.</summary>
+    public string? TlsServerName { get; set; }
+
     /// <summary>Accept any server certificate (no chain or name validation).</summary>
     public bool SkipCertificateCheck { get; set; }
 

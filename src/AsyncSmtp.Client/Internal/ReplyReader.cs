@@ -1,0 +1,115 @@
+using System.Text;
+
+namespace AsyncSmtp.Client.Internal;
+
+/// <summary>
+/// Reads SMTP replies with hard limits (security rule 6): a line may be 8192 bytes including its LF,
+/// a whole reply 32768 bytes; anything else malformed is a protocol error.
+/// </summary>
+internal sealed class ReplyReader
+{
+    public const int MaxLineLength = 8192;
+    public const int MaxReplyLength = 32768;
+
+    private static readonly Encoding Utf8 = new UTF8Encoding(false, false);
+
+    // A plain array, not a pooled one: a read aborted from another thread may still be writing into it.
+    private readonly byte[] _buffer = new byte[2 * MaxLineLength];
+    private int _start;
+    private int _end;
+
+    public ReplyReader(Stream stream) => Stream = stream;
+
+    /// <summary>The stream replies come from; replaced when the connection is upgraded to TLS.</summary>
+    public Stream Stream { get; set; }
+
+    /// <summary>Called with each reply line as received ("250-SIZE 100"), for the protocol log.</summary>
+    public Action<string>? LineObserver { get; set; }
+
+    /// <summary>Bytes have arrived that no reply read has consumed yet.</summary>
+    public bool HasBufferedData => _end > _start;
+
+    /// <summary>Drops whatever arrived before a TLS handshake (security rule 3).</summary>
+    public int DiscardBuffered()
+    {
+        int count = _end - _start;
+        _start = _end = 0;
+        return count;
+    }
+
+    /// <summary>Reads one complete reply. End of stream before it is complete: <see cref="EndOfStreamException"/>.</summary>
+    public async Task<SmtpResponse> ReadAsync(CancellationToken cancellationToken)
+    {
+        var lines = new List<string>(1);
+        int code = -1;
+        int total = 0;
+        while (true)
+        {
+            int lineEnd = FindLineFeed();
+            while (lineEnd < 0)
+            {
+                if (_end - _start >= MaxLineLength)
+                    throw new SmtpProtocolException($"Reply line longer than {MaxLineLength} bytes.");
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+                lineEnd = FindLineFeed();
+            }
+            int length = lineEnd - _start + 1;
+            total += length;
+            if (total > MaxReplyLength)
+                throw new SmtpProtocolException($"Reply longer than {MaxReplyLength} bytes.");
+            bool last = ParseLine(_buffer, _start, length, ref code, lines);
+            _start += length;
+            if (last) return new SmtpResponse(code, lines);
+        }
+    }
+
+    private int FindLineFeed()
+    {
+        int limit = Math.Min(_end, _start + MaxLineLength);
+        int index = new ReadOnlySpan<byte>(_buffer, _start, limit - _start).IndexOf((byte)'\n');
+        return index < 0 ? -1 : _start + index;
+    }
+
+    private async Task FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        int read = await Stream.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
+        if (read == 0) throw new EndOfStreamException("The server closed the connection.");
+        _end += read;
+    }
+
+    /// <summary>Parses "ddd-text" or "ddd text" (or bare "ddd"); returns true on the last line of the reply.</summary>
+    private bool ParseLine(byte[] buffer, int offset, int length, ref int code, List<string> lines)
+    {
+        int contentLength = length - 1; // without LF
+        if (contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r') contentLength--;
+        string line = Utf8.GetString(buffer, offset, contentLength);
+        LineObserver?.Invoke(line);
+        if (contentLength < 3 || !IsDigit(buffer[offset]) || !IsDigit(buffer[offset + 1]) || !IsDigit(buffer[offset + 2]))
+            throw new SmtpProtocolException($"Malformed reply line: '{Printable(line)}'.");
+        int lineCode = (buffer[offset] - '0') * 100 + (buffer[offset + 1] - '0') * 10 + (buffer[offset + 2] - '0');
+        if (lineCode < 200 || lineCode > 599)
+            throw new SmtpProtocolException($"Reply code {lineCode:D3} is not a valid SMTP reply code.");
+        if (code >= 0 && code != lineCode)
+            throw new SmtpProtocolException($"Reply lines disagree on the code ({code} then {lineCode}).");
+        code = lineCode;
+        bool last = true;
+        if (contentLength > 3)
+        {
+            byte separator = buffer[offset + 3];
+            if (separator == (byte)'-') last = false;
+            else if (separator != (byte)' ') throw new SmtpProtocolException($"Malformed reply line: '{Printable(line)}'.");
+        }
+        lines.Add(line.Length > 4 ? line.Substring(4) : string.Empty);
+        return last;
+    }
+
+    private static bool IsDigit(byte b) => b >= (byte)'0' && b <= (byte)'9';
+
+    private static string Printable(string line) => line.Length > 80 ? line.Substring(0, 80) + "..." : line;
+}

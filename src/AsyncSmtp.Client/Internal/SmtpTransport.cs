@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace AsyncSmtp.Client.Internal;
+
+/// <summary>The byte stream under a client: TCP, a Unix socket, or the caller's socket or stream, optionally wrapped in TLS.</summary>
+internal sealed class SmtpTransport
+{
+    private readonly Socket? _socket;
+    private Stream _stream;
+    private int _closed;
+
+    private SmtpTransport(Socket? socket, Stream stream)
+    {
+        _socket = socket;
+        _stream = stream;
+        Reader = new ReplyReader(stream);
+        LocalEndPoint = socket?.LocalEndPoint;
+        RemoteEndPoint = socket?.RemoteEndPoint;
+    }
+
+    public ReplyReader Reader { get; }
+
+    public SslStream? Tls { get; private set; }
+
+    public EndPoint? LocalEndPoint { get; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Data has arrived that no command asked for (security rule 6).</summary>
+    public bool HasUnexpectedData
+    {
+        get
+        {
+            if (Reader.HasBufferedData) return true;
+            // Under TLS the socket may hold protocol records (session tickets) that are not replies.
+            if (Tls is not null || _socket is null) return false;
+            try
+            {
+                return _socket.Available > 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
+    public static async Task<SmtpTransport> OpenAsync(SmtpClientOptions options, CancellationToken cancellationToken)
+    {
+        if (options.ConnectedStream is { } stream) return new SmtpTransport(null, stream);
+        if (options.ConnectedSocket is { } given)
+        {
+            if (!given.Connected) throw new SmtpConnectException("The socket given in ConnectedSocket is not connected.");
+            return FromSocket(given);
+        }
+        if (options.UnixSocketPath is { } path)
+        {
+            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await ConnectSocketAsync(unix, UnixEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return FromSocket(unix);
+        }
+        return FromSocket(await ConnectTcpAsync(options, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static SmtpTransport FromSocket(Socket socket)
+    {
+        // Commands are small and latency-bound: never let Nagle hold one back.
+        if (socket.ProtocolType == ProtocolType.Tcp) socket.NoDelay = true;
+        return new SmtpTransport(socket, new NetworkStream(socket, ownsSocket: true));
+    }
+
+    private static async Task<Socket> ConnectTcpAsync(SmtpClientOptions options, CancellationToken cancellationToken)
+    {
+        string host = options.Host!;
+        IPAddress[] addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? new[] { literal }
+            : await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
+        if (options.SourceAddress is { } source)
+            addresses = addresses.Where(a => a.AddressFamily == source.AddressFamily).ToArray();
+        if (addresses.Length == 0)
+            throw new SmtpConnectException($"No address of '{host}' can be reached" + (options.SourceAddress is null ? "." : $" from {options.SourceAddress}."));
+        Exception? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (options.SourceAddress is { } bind) socket.Bind(new IPEndPoint(bind, 0));
+                await ConnectSocketAsync(socket, new IPEndPoint(address, options.EffectivePort), cancellationToken).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ex;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        throw new SmtpConnectException($"Could not connect to {host}:{options.EffectivePort}: {last!.Message}", null, last);
+    }
+
+    private static async Task ConnectSocketAsync(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
+    {
+        // netstandard2.0 has no cancellable connect: closing the socket is what aborts it.
+        using (cancellationToken.Register(() => socket.Dispose()))
+            await socket.ConnectAsync(endPoint).ConfigureAwait(false);
+    }
+
+    private static EndPoint UnixEndPoint(string path)
+    {
+        // UnixDomainSocketEndPoint exists on every runtime that has Unix sockets, but not in netstandard2.0's surface.
+        var type = Type.GetType("System.Net.Sockets.UnixDomainSocketEndPoint, System.Net.Sockets")
+            ?? throw new SmtpConnectException("Unix domain sockets are not supported on this platform.");
+        return (EndPoint)Activator.CreateInstance(type, path)!;
+    }
+
+    /// <summary>Wraps the connection in TLS. Buffered plaintext must already have been dealt with by the caller.</summary>
+    public async Task UpgradeToTlsAsync(string targetHost, SmtpClientOptions options, CertificateValidator validator, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false, validator.Validate);
+        using (cancellationToken.Register(Abort))
+        {
+            try
+            {
+                await tls.AuthenticateAsClientAsync(targetHost, options.ClientCertificates, options.SslProtocols, checkCertificateRevocation: false).ConfigureAwait(false);
+            }
+            catch (AuthenticationException ex)
+            {
+                tls.Dispose();
+                string reason = validator.Failure is { } why ? $"the server certificate was rejected ({why})" : ex.Message;
+                throw new SmtpTlsException($"TLS handshake with {targetHost} failed: {reason}.", ex);
+            }
+        }
+        _stream = tls;
+        Tls = tls;
+        Reader.Stream = tls;
+    }
+
+    public Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        _stream.WriteAsync(buffer, offset, count, cancellationToken);
+
+    /// <summary>Closes everything at once; safe from any thread, any number of times.</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing a broken connection may fail to flush; it is closed either way.
+        }
+        _socket?.Dispose();
+    }
+
+    public string? CipherSuiteName()
+    {
+        if (Tls is null) return null;
+        // NegotiatedCipherSuite (.NET Core 3+) gives the IANA name; netstandard2.0 only knows the algorithm.
+        var property = typeof(SslStream).GetProperty("NegotiatedCipherSuite");
+        return property?.GetValue(Tls)?.ToString() ?? $"{Tls.CipherAlgorithm} {Tls.CipherStrength}";
+    }
+
+    public X509Certificate2? RemoteCertificate() =>
+        Tls?.RemoteCertificate is { } cert ? cert as X509Certificate2 ?? new X509Certificate2(cert) : null;
+}

@@ -1,0 +1,196 @@
+using AsyncSmtp.Client.Internal;
+
+namespace AsyncSmtp.Client;
+
+public sealed partial class SmtpClient
+{
+    /// <summary>
+    /// Runs a whole transaction: MAIL FROM, RCPT TO for each recipient, then DATA (or BDAT when the
+    /// server offers CHUNKING). With PIPELINING the envelope goes out in one write and, for a small
+    /// message over BDAT, the body with it. Recipients refused while others are accepted are reported
+    /// in the result; all refused is <see cref="SmtpRecipientsRefusedException"/> and no content is
+    /// delivered. After a refusal the transaction is reset (RSET) and the client stays usable.
+    /// </summary>
+    public Task<SmtpTransactionResult> SendAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (envelope is null) throw new ArgumentNullException(nameof(envelope));
+        if (content is null) throw new ArgumentNullException(nameof(content));
+        CommandGuard.RequireAddress(envelope.Sender, "sender");
+        if (envelope.Recipients.Count == 0) throw new SmtpArgumentException("At least one recipient is required.", "recipients");
+        foreach (var recipient in envelope.Recipients)
+        {
+            CommandGuard.RequireAddress(recipient.Address, "recipient");
+            if (recipient.Address.Length == 0) throw new SmtpArgumentException("A recipient address is empty.", "recipient");
+            if (recipient.OriginalRecipient is not null) CommandGuard.RequireSafe(recipient.OriginalRecipient, "OriginalRecipient");
+        }
+        if (envelope.EnvelopeId is not null) CommandGuard.RequireSafe(envelope.EnvelopeId, "EnvelopeId");
+        return RunAsync(io => SendCoreAsync(io, envelope, content, progress), cancellationToken);
+    }
+
+    /// <summary>MAIL FROM alone. Not 250: <see cref="SmtpSenderRefusedException"/>.</summary>
+    public Task<SmtpResponse> MailAsync(string sender, IEnumerable<string>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        string line = WithParameters("MAIL FROM:<" + Guarded(sender, nameof(sender)) + ">", parameters);
+        return RunAsync(async io =>
+        {
+            await EnsureGreetedAsync(io).ConfigureAwait(false);
+            var reply = await CommandAsync(io, line, "sending MAIL FROM").ConfigureAwait(false);
+            return reply.Code == 250 ? reply : throw new SmtpSenderRefusedException(sender, reply);
+        }, cancellationToken);
+    }
+
+    /// <summary>RCPT TO alone. Not 250/251: <see cref="SmtpRecipientRefusedException"/>.</summary>
+    public Task<SmtpResponse> RcptAsync(string recipient, IEnumerable<string>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        string line = WithParameters("RCPT TO:<" + Guarded(recipient, nameof(recipient)) + ">", parameters);
+        return RunAsync(async io =>
+        {
+            await EnsureGreetedAsync(io).ConfigureAwait(false);
+            var reply = await CommandAsync(io, line, "sending RCPT TO").ConfigureAwait(false);
+            return IsAccepted(reply) ? reply : throw new SmtpRecipientRefusedException(recipient, reply);
+        }, cancellationToken);
+    }
+
+    /// <summary>DATA after MAIL and RCPT: the content is normalised to CRLF and dot-stuffed as it is sent.</summary>
+    public Task<SmtpResponse> DataAsync(SmtpContent content, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(async io =>
+        {
+            await EnsureGreetedAsync(io).ConfigureAwait(false);
+            var reply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
+            if (reply.Code != 354) throw new SmtpDataException(reply);
+            return await SendDataBodyAsync(io, content, progress).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private static string Guarded(string address, string name)
+    {
+        CommandGuard.RequireAddress(address, name);
+        return address;
+    }
+
+    private static string WithParameters(string command, IEnumerable<string>? parameters)
+    {
+        if (parameters is null) return command;
+        foreach (var p in parameters)
+        {
+            CommandGuard.RequireSafe(p, "parameter");
+            command += " " + p;
+        }
+        return command;
+    }
+
+    private static bool IsAccepted(SmtpResponse reply) => reply.Code is 250 or 251;
+
+    private async Task<SmtpTransactionResult> SendCoreAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress)
+    {
+        await EnsureGreetedAsync(io).ConfigureAwait(false);
+        bool smtpUtf8 = envelope.RequireSmtpUtf8 || !CommandGuard.IsAscii(envelope.Sender) ||
+                        envelope.Recipients.Any(r => !CommandGuard.IsAscii(r.Address));
+        if (smtpUtf8 && !_extensions.Contains("SMTPUTF8"))
+            throw new SmtpNotSupportedException("SMTPUTF8", "The message needs SMTPUTF8 (non-ASCII addresses), which the server does not offer; nothing was sent.");
+        if (EnvelopeCommands.UsesDsn(envelope) && !_extensions.Contains("DSN"))
+            throw new SmtpNotSupportedException("DSN", "Delivery status notifications were requested, but the server does not offer DSN; nothing was sent.");
+        long? size = content.Length;
+        if (size is long bytes && MaxMessageSize is long limit && bytes > limit) throw new SmtpMessageTooLargeException(bytes, limit);
+
+        var transaction = new Transaction(envelope, EnvelopeCommands.Mail(envelope, _extensions, size, smtpUtf8),
+            envelope.Recipients.Select(EnvelopeCommands.Rcpt).ToArray(),
+            Options.UsePipelining && _extensions.Contains("PIPELINING"));
+        try
+        {
+            return Options.UseChunking && _extensions.Contains("CHUNKING")
+                ? await SendWithBdatAsync(io, transaction, content, progress).ConfigureAwait(false)
+                : await SendWithDataAsync(io, transaction, content, progress).ConfigureAwait(false);
+        }
+        catch (SmtpException ex) when (ex is SmtpResponseException or SmtpRecipientsRefusedException && IsConnected)
+        {
+            await ResetAfterFailureAsync(io).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>RSET after a refused transaction; its own refusal is ignored, a broken connection is closed.</summary>
+    private async Task ResetAfterFailureAsync(IoScope io)
+    {
+        try
+        {
+            await CommandAsync(io, "RSET", "resetting after a refusal").ConfigureAwait(false);
+        }
+        catch (SmtpException)
+        {
+            Disconnect();
+        }
+    }
+
+    private async Task<SmtpTransactionResult> SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    {
+        SmtpResponse dataReply;
+        if (transaction.Pipelined)
+        {
+            await WriteCommandsAsync(io, transaction.EnvelopeLines("DATA"), "sending the envelope").ConfigureAwait(false);
+            await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
+            dataReply = await ReadReplyAsync(io, "sending DATA").ConfigureAwait(false);
+            if (dataReply.Code == 354 && !transaction.HasAcceptedRecipient)
+            {
+                // A server that accepts DATA with no valid recipient gets an empty body, which it cannot deliver.
+                await SendDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
+            }
+            transaction.ThrowIfEnvelopeRefused();
+        }
+        else
+        {
+            await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
+            dataReply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
+        }
+        if (dataReply.Code != 354) throw Transaction.Closing(dataReply) ?? new SmtpDataException(dataReply);
+        var final = await SendDataBodyAsync(io, content, progress, transaction).ConfigureAwait(false);
+        return transaction.Result(final);
+    }
+
+    private async Task<SmtpResponse> SendDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress, Transaction? transaction = null)
+    {
+        using var encoder = new BodyEncoderStream((buffer, offset, count, isLast, ct) => WriteAsync(io, buffer, offset, count, "sending the message"), dotStuff: true, progress);
+        await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
+        await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
+        if (transaction is not null) transaction.BytesSent = encoder.BytesOut;
+        if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Client, $"[message body: {encoder.BytesOut} bytes]", IsEncrypted);
+        var final = await ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
+        return final.Code == 250 ? final : throw Transaction.Closing(final) ?? new SmtpDataException(final);
+    }
+
+    private async Task<SmtpTransactionResult> SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    {
+        if (!transaction.Pipelined) await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
+        var chunks = new BdatChunks(this, io, transaction);
+        using var encoder = new BodyEncoderStream(chunks.SendAsync, dotStuff: false, progress);
+        await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
+        await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
+        transaction.BytesSent = encoder.BytesOut;
+        var final = await chunks.ReadOutstandingAsync().ConfigureAwait(false);
+        return transaction.Result(final);
+    }
+
+    private async Task SendEnvelopeStepByStepAsync(IoScope io, Transaction transaction)
+    {
+        var mail = await CommandAsync(io, transaction.MailLine, "sending MAIL FROM").ConfigureAwait(false);
+        transaction.AddMailReply(mail);
+        transaction.ThrowIfEnvelopeRefused();
+        for (int n = 0; n < transaction.RcptLines.Length; n++)
+        {
+            var reply = await CommandAsync(io, transaction.RcptLines[n], "sending RCPT TO").ConfigureAwait(false);
+            transaction.AddRcptReply(n, reply);
+        }
+        transaction.ThrowIfEnvelopeRefused();
+    }
+
+    /// <summary>Reads the MAIL reply and one reply per RCPT of a pipelined envelope, stopping at a 421.</summary>
+    private async Task ReadEnvelopeRepliesAsync(IoScope io, Transaction transaction)
+    {
+        transaction.AddMailReply(await ReadReplyAsync(io, "sending MAIL FROM").ConfigureAwait(false));
+        for (int n = 0; n < transaction.RcptLines.Length; n++)
+        {
+            if (!IsConnected) break;
+            transaction.AddRcptReply(n, await ReadReplyAsync(io, "sending RCPT TO").ConfigureAwait(false));
+        }
+        if (Transaction.Closing(transaction.LastReply!) is { } closing) throw closing;
+    }
+}
