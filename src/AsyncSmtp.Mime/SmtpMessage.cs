@@ -1,24 +1,146 @@
 using AsyncSmtp.Client;
+using AsyncSmtp.Mime;
+using MimeKit;
+using MimeKit.IO;
 
 namespace AsyncSmtp;
 
-// CONTRACT STUB: replaced by the Mime implementation; the public members below are the contract.
-
-/// <summary>A message ready to send: built by New-SmtpMessage or read from an .eml file.</summary>
+/// <summary>
+/// A message ready to send: built by New-SmtpMessage or read from an .eml file / raw bytes.
+/// Not disposable on purpose: the files it reads from (attachments, a loaded .eml) are opened only while it is
+/// serialised, so an object left in a PowerShell variable or pipeline holds no handle and locks no file.
+/// One serialisation runs at a time; concurrent sends of the same object wait for each other.
+/// </summary>
 public sealed class SmtpMessage
 {
-    public string? From => throw new NotImplementedException();
-    public string[] To => throw new NotImplementedException();
-    public string[] Cc => throw new NotImplementedException();
-    public string[] Bcc => throw new NotImplementedException();
-    public string? Subject => throw new NotImplementedException();
-    public string? MessageId => throw new NotImplementedException();
-    /// <summary>Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing.</summary>
-    public long Size => throw new NotImplementedException();
-    /// <summary>Writes the message as an .eml file (Bcc kept, as a draft).</summary>
-    public void Save(string path) => throw new NotImplementedException();
-    /// <summary>The envelope: overrides when given, else from headers (Sender/From, To/Cc/Bcc, or one Resent block).</summary>
-    public SmtpEnvelope CreateEnvelope(string? sender = null, IEnumerable<string>? recipients = null) => throw new NotImplementedException();
-    /// <summary>The content as sent: CRLF, Bcc and Resent-Bcc never transmitted, streamed from MimeKit.</summary>
-    public SmtpContent CreateContent() => throw new NotImplementedException();
+    private readonly MimeMessage _message;
+    private readonly IReadOnlyList<ReopenableFileStream> _files;
+    private readonly bool _international;
+    // MimeKit content streams have one position each: two serialisations at once would interleave their reads.
+    private readonly SemaphoreSlim _serialisation = new(1, 1);
+    private long _size = -1;
+
+    internal SmtpMessage(MimeMessage message, IReadOnlyList<ReopenableFileStream> files)
+    {
+        _message = message;
+        _files = files;
+        _international = Utf8Headers.AreRequired(message.Headers);
+    }
+
+    /// <summary>The From mailbox(es), formatted ("Name &lt;addr&gt;" or the bare address); null when absent.</summary>
+    public string? From => _message.From.Count == 0 ? null : _message.From.ToString();
+
+    public string[] To => Format(_message.To);
+
+    public string[] Cc => Format(_message.Cc);
+
+    public string[] Bcc => Format(_message.Bcc);
+
+    public string? Subject => _message.Subject;
+
+    /// <summary>The Message-Id without angle brackets; null when a loaded message has none.</summary>
+    public string? MessageId => _message.MessageId;
+
+    /// <summary>The headers hold UTF-8 addresses: the message can only be sent to a server offering SMTPUTF8.</summary>
+    public bool RequiresSmtpUtf8 => _international;
+
+    /// <summary>Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing. Measured once, on first use, without buffering the message.</summary>
+    public long Size
+    {
+        get
+        {
+            var size = Interlocked.Read(ref _size);
+            if (size >= 0) return size;
+            using (var measuring = new MeasuringStream())
+            {
+                Serialise(MimeOptions.Transmit(_international), measuring);
+                size = measuring.Length;
+            }
+
+            Interlocked.Exchange(ref _size, size);
+            return size;
+        }
+    }
+
+    /// <summary>Writes the message as an .eml file (Bcc kept, as a draft), replacing any file there.</summary>
+    public void Save(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("A path is required.", nameof(path));
+        using var file = new FileStream(Path.GetFullPath(path), FileMode.Create, FileAccess.Write, FileShare.None);
+        Serialise(MimeOptions.Save(_international), file);
+    }
+
+    /// <summary>The envelope: explicit values when given, else taken from the headers (see <see cref="HeaderEnvelope"/>).</summary>
+    /// <param name="sender">Overrides the header sender; "" or "&lt;&gt;" is the null reverse path (bounces).</param>
+    /// <param name="recipients">Override the header recipients when not empty; each may be a comma list.</param>
+    /// <param name="notify">DSN NOTIFY for every recipient.</param>
+    public SmtpEnvelope CreateEnvelope(string? sender = null, IEnumerable<string>? recipients = null, SmtpNotify notify = SmtpNotify.Default)
+    {
+        var envelopeSender = sender is null ? HeaderEnvelope.Sender(_message) : ExplicitSender(sender);
+        var explicitRecipients = recipients?.ToList();
+        var addresses = explicitRecipients is { Count: > 0 }
+            ? Addresses.ParseList(explicitRecipients, "Recipient").Mailboxes.Select(m => Addresses.ToEnvelopeAddress(m, "Recipient"))
+            : HeaderEnvelope.Recipients(_message);
+        var unique = addresses.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (unique.Count == 0)
+            throw new SmtpArgumentException("The message has no recipients: no To, Cc or Bcc header and no recipient given.", "Recipient");
+
+        return new SmtpEnvelope(envelopeSender, unique.Select(a => new SmtpRecipient(a, notify)))
+        {
+            RequireSmtpUtf8 = _international || !Addresses.IsAscii(envelopeSender) || unique.Any(a => !Addresses.IsAscii(a)),
+        };
+    }
+
+    /// <summary>The content as sent: CRLF, Bcc and Resent-Bcc never transmitted, streamed from MimeKit; Length is <see cref="Size"/>.</summary>
+    public SmtpContent CreateContent() => SmtpContent.FromWriter(WriteAsync, Size);
+
+    public override string ToString()
+    {
+        var recipients = To.Concat(Cc).Concat(Bcc).ToList();
+        return $"\"{Subject}\" from {From ?? "(no From)"} to {(recipients.Count == 0 ? "(no recipients)" : string.Join(", ", recipients))}";
+    }
+
+    private static string[] Format(InternetAddressList list) => list.Select(a => a.ToString()).ToArray();
+
+    private static string ExplicitSender(string sender)
+    {
+        var trimmed = sender.Trim();
+        if (trimmed.Length == 0 || trimmed == "<>") return string.Empty;
+        return Addresses.ToEnvelopeAddress(Addresses.ParseMailbox(trimmed, "Sender"), "Sender");
+    }
+
+    private async Task WriteAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        await _serialisation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var coalescing = new CoalescingWriteStream(destination);
+            await _message.WriteToAsync(MimeOptions.Transmit(_international), coalescing, cancellationToken).ConfigureAwait(false);
+            await coalescing.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseFiles();
+            _serialisation.Release();
+        }
+    }
+
+    private void Serialise(FormatOptions options, Stream target)
+    {
+        _serialisation.Wait();
+        try
+        {
+            _message.WriteTo(options, target);
+        }
+        finally
+        {
+            ReleaseFiles();
+            _serialisation.Release();
+        }
+    }
+
+    private void ReleaseFiles()
+    {
+        foreach (var file in _files) file.Release();
+    }
 }

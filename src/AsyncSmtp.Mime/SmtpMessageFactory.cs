@@ -1,34 +1,67 @@
+using System.Text;
+using AsyncSmtp.Client;
+using MimeKit;
+
 namespace AsyncSmtp.Mime;
 
-// CONTRACT STUB: replaced by the Mime implementation; the public members below are the contract.
-
-public enum SmtpMessagePriority { Normal, Low, High }
-
-/// <summary>What New-SmtpMessage / Send-SmtpMessage's content parameters describe.</summary>
-public sealed class SmtpMessageSpec
-{
-    public string? From { get; set; }
-    public string[]? To { get; set; }
-    public string[]? Cc { get; set; }
-    public string[]? Bcc { get; set; }
-    public string[]? ReplyTo { get; set; }
-    public string? Subject { get; set; }
-    public string? Body { get; set; }
-    /// <summary>Body is HTML.</summary>
-    public bool BodyAsHtml { get; set; }
-    /// <summary>An HTML alternative next to the plain Body.</summary>
-    public string? HtmlBody { get; set; }
-    /// <summary>Full paths of files to attach.</summary>
-    public string[]? Attachments { get; set; }
-    public SmtpMessagePriority Priority { get; set; }
-    /// <summary>Extra headers, name to value.</summary>
-    public IDictionary<string, string>? Headers { get; set; }
-}
-
+/// <summary>Makes <see cref="SmtpMessage"/> objects: built from parameters, read from an .eml file or from raw bytes.</summary>
 public static class SmtpMessageFactory
 {
-    /// <summary>Builds a message. Bad addresses or header names: SmtpArgumentException. Missing attachment: FileNotFoundException.</summary>
-    public static AsyncSmtp.SmtpMessage Create(SmtpMessageSpec spec) => throw new NotImplementedException();
-    /// <summary>Reads an .eml file.</summary>
-    public static AsyncSmtp.SmtpMessage Load(string path) => throw new NotImplementedException();
+    /// <summary>Builds a message. Bad addresses, header names or values: SmtpArgumentException. Missing attachment: FileNotFoundException.</summary>
+    public static SmtpMessage Create(SmtpMessageSpec spec)
+    {
+        var (message, files) = MessageBuilder.Build(spec);
+        return new SmtpMessage(message, files);
+    }
+
+    /// <summary>
+    /// Reads an .eml file. Parsing is persistent: only headers and part offsets are kept in memory, part contents
+    /// are read from the file again whenever the message is serialised (the file must not change meanwhile).
+    /// Missing file: FileNotFoundException; not a MIME message: SmtpArgumentException naming the path.
+    /// </summary>
+    public static SmtpMessage Load(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new SmtpArgumentException("An empty path was given.", "Path");
+        var file = ReopenableFileStream.Create(Path.GetFullPath(path));
+        try
+        {
+            return new SmtpMessage(ParseMessage(file, $"'{file.Path}'", "Path"), new[] { file });
+        }
+        finally
+        {
+            file.Release();
+        }
+    }
+
+    /// <summary>Reads a raw message (RFC 5322 bytes). The array is used in place, not copied: do not change it afterwards.</summary>
+    public static SmtpMessage Parse(byte[] raw)
+    {
+        if (raw is null) throw new ArgumentNullException(nameof(raw));
+        return new SmtpMessage(ParseMessage(new MemoryStream(raw, writable: false), "The raw message", "RawMessage"), Array.Empty<ReopenableFileStream>());
+    }
+
+    /// <summary>Reads a raw message given as text (encoded as UTF-8).</summary>
+    public static SmtpMessage Parse(string raw)
+    {
+        if (raw is null) throw new ArgumentNullException(nameof(raw));
+        return Parse(Encoding.UTF8.GetBytes(raw));
+    }
+
+    private static MimeMessage ParseMessage(Stream stream, string source, string argumentName)
+    {
+        MimeMessage message;
+        try
+        {
+            message = MimeMessage.Load(MimeOptions.Lenient, stream, persistent: true);
+        }
+        catch (FormatException e)
+        {
+            throw new SmtpArgumentException($"{source} is not a MIME message: {e.Message}", argumentName);
+        }
+
+        // MimeKit accepts a header-less body as a message; no mail system would.
+        if (message.Headers.Count == 0)
+            throw new SmtpArgumentException($"{source} is not a MIME message: it has no headers.", argumentName);
+        return message;
+    }
 }

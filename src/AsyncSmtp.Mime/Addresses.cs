@@ -1,0 +1,80 @@
+using AsyncSmtp.Client;
+using MimeKit;
+
+namespace AsyncSmtp.Mime;
+
+/// <summary>Turns typed addresses into MimeKit addresses and MimeKit mailboxes into envelope addresses.</summary>
+internal static class Addresses
+{
+    /// <summary>Parses strings that are each one address or a comma list; <paramref name="what"/> names the source in errors.</summary>
+    public static InternetAddressList ParseList(IEnumerable<string>? values, string what)
+    {
+        var result = new InternetAddressList();
+        if (values is null) return result;
+        foreach (var value in values)
+        {
+            var parsed = ParseOne(value, what);
+            foreach (var mailbox in parsed.Mailboxes) ToEnvelopeAddress(mailbox, what);
+            result.AddRange(parsed);
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses exactly one mailbox (not a group, not a list).</summary>
+    public static MailboxAddress ParseMailbox(string? value, string what)
+    {
+        var parsed = ParseOne(value, what);
+        if (parsed.Count != 1 || parsed[0] is not MailboxAddress mailbox)
+            throw new SmtpArgumentException($"{what} must be exactly one mailbox, not '{value}'.", what);
+        ToEnvelopeAddress(mailbox, what);
+        return mailbox;
+    }
+
+    /// <summary>
+    /// The bare addr-spec for MAIL FROM / RCPT TO. An ASCII local part gets an ASCII (punycode) domain so that
+    /// SMTPUTF8 is not needed; a UTF-8 local part needs SMTPUTF8 anyway, so the domain stays UTF-8 as well.
+    /// </summary>
+    public static string ToEnvelopeAddress(MailboxAddress mailbox, string what)
+    {
+        if (string.IsNullOrEmpty(mailbox.Domain))
+            throw new SmtpArgumentException($"Invalid address in {what}: '{mailbox.Address}' has no domain.", what);
+        try
+        {
+            return mailbox.GetAddress(idnEncode: IsAscii(mailbox.LocalPart));
+        }
+        catch (ArgumentException)
+        {
+            throw new SmtpArgumentException($"Invalid address in {what}: '{mailbox.Address}' has an invalid international domain.", what);
+        }
+    }
+
+    public static bool IsAscii(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c > 0x7F) return false;
+        }
+
+        return true;
+    }
+
+    public static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c < 0x20 || c == 0x7F) return true;
+        }
+
+        return false;
+    }
+
+    private static InternetAddressList ParseOne(string? value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new SmtpArgumentException($"An empty address was given in {what}.", what);
+        if (HasControlCharacter(value!) || !InternetAddressList.TryParse(MimeOptions.StrictAddresses, value, out var parsed))
+            throw new SmtpArgumentException($"Invalid address in {what}: '{value}'.", what);
+        return parsed;
+    }
+}

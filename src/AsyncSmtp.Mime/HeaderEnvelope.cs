@@ -1,0 +1,85 @@
+using AsyncSmtp.Client;
+using MimeKit;
+
+namespace AsyncSmtp.Mime;
+
+/// <summary>
+/// Takes the envelope from a message's headers (RFC 5322 3.6.6): Sender, else From; To + Cc + Bcc — or, when the
+/// message was resent, the one Resent block's Resent-Sender/Resent-From and Resent-To + Resent-Cc + Resent-Bcc.
+/// </summary>
+internal static class HeaderEnvelope
+{
+    /// <summary>The mailbox for MAIL FROM, as an addr-spec.</summary>
+    public static string Sender(MimeMessage message)
+    {
+        var resent = IsResent(message.Headers);
+        var senderId = resent ? HeaderId.ResentSender : HeaderId.Sender;
+        var fromId = resent ? HeaderId.ResentFrom : HeaderId.From;
+        var id = message.Headers.Contains(senderId) ? senderId : fromId;
+        var name = id.ToHeaderName();
+
+        var mailboxes = Mailboxes(message.Headers, id).ToList();
+        if (mailboxes.Count != 1)
+        {
+            throw new SmtpArgumentException(
+                $"The envelope sender is taken from the {name} header, which must hold exactly one mailbox (it holds {mailboxes.Count}); give the sender explicitly.",
+                "Sender");
+        }
+
+        return Addresses.ToEnvelopeAddress(mailboxes[0], name);
+    }
+
+    /// <summary>The mailboxes for RCPT TO, groups expanded, in header order (duplicates are removed by the caller).</summary>
+    public static IEnumerable<string> Recipients(MimeMessage message)
+    {
+        var ids = IsResent(message.Headers)
+            ? new[] { HeaderId.ResentTo, HeaderId.ResentCc, HeaderId.ResentBcc }
+            : new[] { HeaderId.To, HeaderId.Cc, HeaderId.Bcc };
+        return ids.SelectMany(id => Mailboxes(message.Headers, id).Select(m => Addresses.ToEnvelopeAddress(m, id.ToHeaderName())));
+    }
+
+    /// <summary>
+    /// A Resent block is a run of adjacent Resent-* fields (each field at most once per block: a repeat starts the
+    /// next block). Zero blocks: use the original headers; one: use it; more: which one applies is ambiguous.
+    /// </summary>
+    private static bool IsResent(HeaderList headers)
+    {
+        var blocks = 0;
+        HashSet<string>? currentBlock = null;
+        foreach (var header in headers)
+        {
+            if (!header.Field.StartsWith("Resent-", StringComparison.OrdinalIgnoreCase))
+            {
+                currentBlock = null;
+                continue;
+            }
+
+            if (currentBlock is null || !currentBlock.Add(header.Field))
+            {
+                blocks++;
+                currentBlock = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { header.Field };
+            }
+        }
+
+        if (blocks > 1)
+        {
+            throw new SmtpArgumentException(
+                $"The message has multiple Resent blocks ({blocks}): the envelope cannot be taken from its headers; give the sender and recipients explicitly.",
+                "Message");
+        }
+
+        return blocks == 1;
+    }
+
+    /// <summary>Every mailbox in every header with this id; an unparsable header is an error, not an empty list.</summary>
+    private static IEnumerable<MailboxAddress> Mailboxes(HeaderList headers, HeaderId id)
+    {
+        foreach (var header in headers)
+        {
+            if (header.Id != id || string.IsNullOrWhiteSpace(header.Value)) continue;
+            if (!InternetAddressList.TryParse(MimeOptions.Lenient, header.RawValue, out var list))
+                throw new SmtpArgumentException($"The {header.Field} header holds no valid address: '{header.Value}'.", header.Field);
+            foreach (var mailbox in list.Mailboxes) yield return mailbox;
+        }
+    }
+}
