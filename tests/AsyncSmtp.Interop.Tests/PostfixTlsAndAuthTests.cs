@@ -1,0 +1,148 @@
+using System.Net;
+using AsyncSmtp.Client;
+
+namespace AsyncSmtp.Interop.Tests;
+
+/// <summary>postfix: STARTTLS with its self-signed certificate, and SASL (sasldb) after TLS only.</summary>
+public sealed class PostfixTlsAndAuthTests : InteropTest
+{
+    private static InteropServer Postfix => InteropServer.Get(InteropServer.Postfix, "postfix");
+
+    [PostfixFact]
+    public async Task StartTls_WithTheCertificateTrusted_EncryptsAndOffersAuth()
+    {
+        using var client = new SmtpClient(Postfix.Options());
+
+        await client.ConnectAsync(Timeout);
+
+        Assert.True(client.IsEncrypted);
+        Assert.NotNull(client.TlsProtocol);
+        Assert.False(string.IsNullOrEmpty(client.CipherSuite));
+        Assert.Equal(X509Thumbprint(Postfix), client.RemoteCertificate?.Thumbprint);
+        Assert.Equal(220, client.Greeting?.Code);
+        // After TLS, the EHLO was sent again: AUTH is offered now, STARTTLS no more.
+        Assert.True(client.Extensions.Contains("AUTH"));
+        Assert.False(client.Extensions.Contains("STARTTLS"));
+        await client.QuitAsync(Timeout);
+    }
+
+    [PostfixFact]
+    public async Task StartTls_WithoutTrust_FailsWithTlsErrorAndDisconnects()
+    {
+        var options = Postfix.Options();
+        options.TrustedRootCertificates = null;
+        using var client = new SmtpClient(options);
+
+        await Assert.ThrowsAsync<SmtpTlsException>(() => client.ConnectAsync(Timeout));
+
+        Assert.False(client.IsConnected);
+    }
+
+    [PostfixFact]
+    public async Task StartTls_WithCertificateCheckSkipped_Connects()
+    {
+        var options = Postfix.Options();
+        options.TrustedRootCertificates = null;
+        options.SkipCertificateCheck = true;
+        using var client = new SmtpClient(options);
+
+        await client.ConnectAsync(Timeout);
+
+        Assert.True(client.IsEncrypted);
+        await client.QuitAsync(Timeout);
+    }
+
+    [PostfixTheory]
+    [InlineData(SmtpAuthMechanism.Plain, "PLAIN")]
+    [InlineData(SmtpAuthMechanism.Login, "LOGIN")]
+    [InlineData(SmtpAuthMechanism.CramMd5, "CRAM-MD5")]
+    public async Task Auth_EachMechanism_LogsIn(SmtpAuthMechanism mechanism, string wireName)
+    {
+        var log = new ProtocolLog();
+        var options = Postfix.Options(log, Postfix.Credential);
+        options.AuthMechanisms = new[] { mechanism };
+        using var client = new SmtpClient(options);
+
+        await client.ConnectAsync(Timeout);
+
+        Assert.True(client.IsAuthenticated);
+        Assert.Equal(Postfix.UserName, client.AuthenticatedUserName);
+        Assert.StartsWith("AUTH " + wireName, log.Command("AUTH"));
+        Assert.DoesNotContain(Postfix.Password, log.ToString());
+        await client.QuitAsync(Timeout);
+    }
+
+    [PostfixFact]
+    public async Task Auth_DefaultChoice_LogsInAndMailIsSentAuthenticated()
+    {
+        using var client = new SmtpClient(Postfix.Options(credential: Postfix.Credential));
+        await client.ConnectAsync(Timeout);
+        var message = TestMessage.Create("alice@example.test", "authenticated@example.test", "Sent after AUTH.\r\n");
+
+        await client.SendAsync(new SmtpEnvelope("alice@example.test", new SmtpRecipient[] { "authenticated@example.test" }), SmtpContent.FromBytes(message.Bytes), cancellationToken: Timeout);
+
+        // postfix marks mail from a logged-in client with ESMTPSA in its Received header.
+        byte[] delivered = await PostfixMaildir.WaitForDeliveryAsync(Postfix, message, "authenticated@example.test");
+        Assert.Contains("with ESMTPSA", PostfixMaildir.TraceHeaders(delivered, TestMessage.ToUnixLineEndings(message.Bytes).Length));
+        await client.QuitAsync(Timeout);
+    }
+
+    [PostfixFact]
+    public async Task Auth_WrongPassword_ThrowsAuthenticationException()
+    {
+        using var client = new SmtpClient(Postfix.Options(credential: new NetworkCredential(Postfix.UserName, "not-the-password")));
+
+        var error = await Assert.ThrowsAsync<SmtpAuthenticationException>(() => client.ConnectAsync(Timeout));
+
+        Assert.Equal(535, error.Code);
+        Assert.Equal("5.7.8", error.EnhancedStatusCode);
+        Assert.DoesNotContain("not-the-password", error.ToString());
+    }
+
+    [PostfixFact]
+    public async Task Plaintext_ServerOffersNoAuthBeforeTls()
+    {
+        using var client = new SmtpClient(Postfix.Options(tls: SmtpTlsMode.None));
+
+        await client.ConnectAsync(Timeout);
+
+        Assert.False(client.IsEncrypted);
+        Assert.True(client.Extensions.Contains("STARTTLS"));
+        Assert.False(client.Extensions.Contains("AUTH"));
+        await client.QuitAsync(Timeout);
+    }
+
+    [PostfixFact]
+    public async Task Plaintext_ClientRefusesToSendCredentials()
+    {
+        var log = new ProtocolLog();
+        using var client = new SmtpClient(Postfix.Options(log, Postfix.Credential, SmtpTlsMode.None));
+
+        await Assert.ThrowsAsync<SmtpUnencryptedAuthenticationException>(() => client.ConnectAsync(Timeout));
+
+        Assert.DoesNotContain(log.Commands, c => c.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [PostfixFact]
+    public async Task Plaintext_AllowedByTheUser_StillNoAuthFromPostfix()
+    {
+        var options = Postfix.Options(credential: Postfix.Credential, tls: SmtpTlsMode.None);
+        options.AllowUnencryptedAuthentication = true;
+        using var client = new SmtpClient(options);
+
+        await Assert.ThrowsAsync<SmtpAuthenticationNotSupportedException>(() => client.ConnectAsync(Timeout));
+    }
+
+    [PostfixFact]
+    public async Task Opportunistic_UpgradesWhenOffered()
+    {
+        using var client = new SmtpClient(Postfix.Options(tls: SmtpTlsMode.Opportunistic));
+
+        await client.ConnectAsync(Timeout);
+
+        Assert.True(client.IsEncrypted);
+        await client.QuitAsync(Timeout);
+    }
+
+    private static string X509Thumbprint(InteropServer server) => server.TrustedCertificate[0].Thumbprint;
+}
