@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Runtime.ExceptionServices;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// A cmdlet whose work is asynchronous. The work runs on the thread pool; PowerShell only allows
+/// Write*/ShouldProcess on the pipeline thread, so those calls are queued to it and awaited while
+/// the pipeline thread pumps the queue until the work completes. StopProcessing cancels the token.
+/// </summary>
+public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
+{
+    // How long a stopped cmdlet waits for its work to notice the cancellation before returning anyway.
+    private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(750);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly BlockingCollection<PumpItem> _queue = new(new ConcurrentQueue<PumpItem>());
+    private readonly object _pumpGate = new();
+    private bool _pumping;
+    private bool _verbose;
+
+    /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
+    protected CancellationToken StopToken => _stop.Token;
+
+    /// <summary>Whether verbose output would be shown, so callers can skip formatting lines nobody sees.</summary>
+    internal bool IsVerboseEnabled => _verbose;
+
+    /// <summary>Runs at BeginProcessing, on the pipeline thread.</summary>
+    protected virtual void BeginProcessingCore() { }
+
+    protected sealed override void BeginProcessing()
+    {
+        _verbose = ResolveVerbose();
+        BeginProcessingCore();
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Runs <paramref name="work"/> off the pipeline thread and pumps its Write* calls here until it is done.</summary>
+    protected void RunOnPump(Func<CancellationToken, Task> work)
+    {
+        if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+        lock (_pumpGate) _pumping = true;
+        Task task;
+        try
+        {
+            task = Task.Run(() => work(_stop.Token));
+            task.ContinueWith(static (_, state) => ((AsyncPSCmdlet)state!).Enqueue(PumpItem.Done),
+                this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Pump();
+        }
+        finally
+        {
+            CloseQueue();
+        }
+        Finish(task);
+    }
+
+    private void Pump()
+    {
+        try
+        {
+            while (true)
+            {
+                var item = _queue.Take(_stop.Token);
+                if (ReferenceEquals(item, PumpItem.Done)) return;
+                item.Execute();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped: the work has the same token; leave the queue once it has had a moment to unwind.
+        }
+    }
+
+    private void Finish(Task task)
+    {
+        if (!task.IsCompleted && !task.Wait(StopGrace))
+            throw new PipelineStoppedException();
+        if (task.Exception is { } aggregate)
+        {
+            var error = aggregate.InnerException!;
+            if (error is TerminatingErrorException terminating) ThrowTerminatingError(terminating.ErrorRecord);
+            if (_stop.IsCancellationRequested && error is OperationCanceledException) throw new PipelineStoppedException();
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+        if (task.IsCanceled || _stop.IsCancellationRequested) throw new PipelineStoppedException();
+    }
+
+    private void CloseQueue()
+    {
+        // Anything still queued (the work outlived a stop) fails instead of waiting forever.
+        lock (_pumpGate)
+        {
+            _pumping = false;
+            while (_queue.TryTake(out var item))
+                if (!ReferenceEquals(item, PumpItem.Done)) item.Fail(new PipelineStoppedException());
+        }
+    }
+
+    private Task<T> Post<T>(Func<T> action)
+    {
+        var item = new PumpItem<T>(action);
+        if (!Enqueue(item)) item.Fail(new PipelineStoppedException());
+        return item.Task;
+    }
+
+    /// <summary>Queues a call whose completion nobody waits for (log lines, progress).</summary>
+    private void PostAndForget(Action action) => Enqueue(new FireAndForgetItem(action));
+
+    private bool Enqueue(PumpItem item)
+    {
+        lock (_pumpGate)
+        {
+            if (!_pumping) return false;
+            _queue.Add(item);
+            return true;
+        }
+    }
+
+    protected Task WriteObjectAsync(object? value) => Post(() => { WriteObject(value); return true; });
+
+    protected Task WriteErrorAsync(ErrorRecord record) => Post(() => { WriteError(record); return true; });
+
+    protected Task WriteWarningAsync(string text) => Post(() => { WriteWarning(text); return true; });
+
+    protected Task<bool> ShouldProcessAsync(string target, string action) => Post(() => ShouldProcess(target, action));
+
+    /// <summary>Writes a verbose line from any thread without waiting; a no-op when verbose output is off.</summary>
+    internal void PostVerbose(string text)
+    {
+        if (_verbose) PostAndForget(() => WriteVerbose(text));
+    }
+
+    internal void PostProgress(ProgressRecord record) => PostAndForget(() => WriteProgress(record));
+
+    /// <summary>Ends the cmdlet with this error once the work unwinds to the pipeline thread.</summary>
+    protected static Exception Terminate(ErrorRecord record) => new TerminatingErrorException(record);
+
+    private bool ResolveVerbose()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var bound))
+            return bound is SwitchParameter sw ? sw.IsPresent : LanguagePrimitives.IsTrue(bound);
+        var preference = GetVariableValue("VerbosePreference");
+        if (preference is PSObject wrapped) preference = wrapped.BaseObject;
+        return preference is ActionPreference action
+            ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
+            : preference is string text && !text.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)
+                && !text.Equals("Ignore", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        _stop.Dispose();
+        _queue.Dispose();
+    }
+
+    private abstract class PumpItem
+    {
+        public static readonly PumpItem Done = new FireAndForgetItem(static () => { });
+
+        public abstract void Execute();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class PumpItem<T> : PumpItem
+    {
+        private readonly Func<T> _action;
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public PumpItem(Func<T> action) => _action = action;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Execute()
+        {
+            try
+            {
+                _completion.TrySetResult(_action());
+            }
+            catch (Exception error)
+            {
+                _completion.TrySetException(error);
+            }
+        }
+
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+    }
+
+    private sealed class FireAndForgetItem : PumpItem
+    {
+        private readonly Action _action;
+
+        public FireAndForgetItem(Action action) => _action = action;
+
+        public override void Execute()
+        {
+            // A log line or progress record that cannot be shown (the pipeline is stopping) is not worth failing for.
+            try { _action(); }
+            catch (PipelineStoppedException) { }
+        }
+
+        public override void Fail(Exception error) { }
+    }
+
+    /// <summary>Carries a terminating ErrorRecord from the work back to the pipeline thread.</summary>
+    private sealed class TerminatingErrorException : Exception
+    {
+        public TerminatingErrorException(ErrorRecord record) : base(record.Exception.Message, record.Exception)
+        {
+            ErrorRecord = record;
+        }
+
+        public ErrorRecord ErrorRecord { get; }
+    }
+}

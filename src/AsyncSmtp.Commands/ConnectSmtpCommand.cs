@@ -1,0 +1,28 @@
+using System.Management.Automation;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>Connect-Smtp: opens a session (connect, greet, upgrade, log in) for the other cmdlets.</summary>
+[Cmdlet(VerbsCommunications.Connect, "Smtp", DefaultParameterSetName = ConnectSet)]
+[OutputType(typeof(SmtpSession))]
+public sealed class ConnectSmtpCommand : SmtpConnectionCmdlet
+{
+    protected override void ProcessRecord()
+    {
+        var options = BuildClientOptions(out string smtpServer);
+        RunOnPump(async ct =>
+        {
+            var session = await OpenSessionAsync(options, smtpServer, ct).ConfigureAwait(false);
+            try
+            {
+                await WriteObjectAsync(session).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Nobody received the session, so nobody could ever close it.
+                session.Dispose();
+                throw;
+            }
+        });
+    }
+}

@@ -1,0 +1,55 @@
+using System.Management.Automation;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>Get-SmtpExtension: the EHLO keywords of a session, or of a server in one shot.</summary>
+[Cmdlet(VerbsCommon.Get, "SmtpExtension", DefaultParameterSetName = SessionSet)]
+[OutputType(typeof(SmtpExtension))]
+public sealed class GetSmtpExtensionCommand : SmtpConnectionCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = SessionSet)]
+    [ValidateNotNull]
+    public SmtpSession Session { get; set; } = null!;
+
+    /// <summary>Keywords to return; wildcards allowed.</summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    private WildcardPattern[]? _patterns;
+
+    protected override void BeginProcessingCore()
+    {
+        _patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (!IsOneShot)
+        {
+            if (!Session.IsConnected) ThrowTerminatingError(SessionGuard.ClosedError(Session));
+            WriteMatching(Session.Extensions);
+            return;
+        }
+        var options = BuildClientOptions(out string smtpServer);
+        SmtpExtension[] extensions = Array.Empty<SmtpExtension>();
+        RunOnPump(async ct =>
+        {
+            var session = await OpenSessionAsync(options, smtpServer, ct).ConfigureAwait(false);
+            using (session)
+            {
+                extensions = session.Extensions;
+                await session.CloseAsync(this, ct).ConfigureAwait(false);
+            }
+        });
+        WriteMatching(extensions);
+    }
+
+    private void WriteMatching(SmtpExtension[] extensions)
+    {
+        foreach (var extension in extensions)
+            if (_patterns is null || _patterns.Any(p => p.IsMatch(extension.Name)))
+                WriteObject(extension);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Management.Automation;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// Invoke-SmtpCommand: sends one command line over a session and returns the reply; a 4xx/5xx
+/// reply is data. Commands that would break the session's state machine are refused.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "SmtpCommand", DefaultParameterSetName = SessionSet)]
+[OutputType(typeof(SmtpResponse))]
+public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
+{
+    private const string SessionSet = "Session";
+
+    // `$session | Invoke-SmtpCommand 'VRFY postmaster'`: with the session coming from the pipeline the
+    // first positional argument is the command, which needs a set where -Command is at position 0.
+    private const string PipelineSet = "Pipeline";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = SessionSet)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
+    [ValidateNotNull]
+    public SmtpSession Session { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = SessionSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PipelineSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SmtpCommandCompleter))]
+    public string Command { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        string command = Command;
+        if (RefusedCommands.ReplacementFor(command) is { } replacement)
+        {
+            var refusal = new InvalidOperationException(
+                $"Invoke-SmtpCommand does not send '{RefusedCommands.VerbOf(command)}': it would change the session's state behind its back. Use {replacement} instead.");
+            WriteError(SmtpErrorMapper.Create(refusal, SmtpErrorIds.CommandNotAllowed, command));
+            return;
+        }
+        var session = Session;
+        if (!session.IsConnected) ThrowTerminatingError(SessionGuard.ClosedError(session));
+        RunOnPump(async ct =>
+        {
+            Client.SmtpResponse reply;
+            try
+            {
+                reply = await session.RunAsync(this, (client, token) => client.ExecuteAsync(command, token), ct).ConfigureAwait(false);
+            }
+            catch (Client.SmtpException error)
+            {
+                var record = SmtpErrorMapper.ToErrorRecord(error, SmtpErrorMapper.IsSessionFatal(error) ? session.Endpoint : command, SmtpErrorIds.ProtocolError);
+                if (SmtpErrorMapper.IsSessionFatal(error)) throw Terminate(record);
+                await WriteErrorAsync(record).ConfigureAwait(false);
+                return;
+            }
+            await WriteObjectAsync(new SmtpResponse(reply)).ConfigureAwait(false);
+        });
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections;
+using System.Management.Automation;
+using AsyncSmtp.Mime;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>Builds a message from the content parameters. Call on the pipeline thread (paths are resolved against $PWD).</summary>
+internal static class MessageBuilder
+{
+    /// <summary>Whether any content parameter was given.</summary>
+    public static bool HasContent(IMessageContentParameters p) =>
+        p.From is not null || p.To is not null || p.Cc is not null || p.Bcc is not null || p.ReplyTo is not null
+        || p.Subject is not null || p.Body is not null || p.HtmlBody is not null || p.Attachments is not null || p.Header is not null
+        || p.BodyAsHtml || p.Priority != SmtpMessagePriority.Normal;
+
+    /// <summary>The message, or a non-terminating ErrorRecord explaining why it could not be built.</summary>
+    public static SmtpMessage? Build(PSCmdlet cmdlet, IMessageContentParameters p, out ErrorRecord? error)
+    {
+        error = null;
+        try
+        {
+            var spec = new SmtpMessageSpec
+            {
+                From = p.From,
+                To = p.To,
+                Cc = p.Cc,
+                Bcc = p.Bcc,
+                ReplyTo = p.ReplyTo,
+                Subject = p.Subject,
+                Body = p.Body,
+                BodyAsHtml = p.BodyAsHtml,
+                HtmlBody = p.HtmlBody,
+                Attachments = p.Attachments?.Select(a => cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(a)).ToArray(),
+                Priority = p.Priority,
+                Headers = ToHeaders(p.Header),
+            };
+            return SmtpMessageFactory.Create(spec);
+        }
+        catch (FileNotFoundException missing)
+        {
+            error = SmtpErrorMapper.Create(missing, SmtpErrorIds.PathNotFound, missing.FileName);
+        }
+        catch (Client.SmtpArgumentException invalid)
+        {
+            error = SmtpErrorMapper.ToErrorRecord(invalid, invalid.ArgumentName ?? p.Subject, SmtpErrorIds.InvalidArgument);
+        }
+        catch (Exception invalid) when (invalid is ArgumentException or FormatException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException)
+        {
+            error = SmtpErrorMapper.Create(invalid, SmtpErrorIds.InvalidArgument, p.Subject);
+        }
+        return null;
+    }
+
+    private static IDictionary<string, string>? ToHeaders(IDictionary? header)
+    {
+        if (header is null) return null;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in header)
+            headers[Unwrap(entry.Key)?.ToString() ?? string.Empty] = Unwrap(entry.Value)?.ToString() ?? string.Empty;
+        return headers;
+    }
+
+    internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+}

@@ -1,0 +1,60 @@
+using System.Collections;
+using System.Management.Automation;
+using AsyncSmtp.Mime;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// New-SmtpMessage: builds a message without sending it, for the pipeline
+/// (<c>Import-Csv users.csv | New-SmtpMessage ... | Send-SmtpMessage -Session $s</c>).
+/// Every content parameter binds by property name from the pipeline.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "SmtpMessage")]
+[OutputType(typeof(SmtpMessage))]
+public sealed class NewSmtpMessageCommand : PSCmdlet, IMessageContentParameters
+{
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? From { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? To { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Cc { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Bcc { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? ReplyTo { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Subject { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Body { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter BodyAsHtml { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? HtmlBody { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Attachments { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SmtpMessagePriority Priority { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public IDictionary? Header { get; set; }
+
+    bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
+
+    protected override void ProcessRecord()
+    {
+        var message = MessageBuilder.Build(this, this, out var error);
+        if (message is not null) WriteObject(message);
+        else WriteError(error!);
+    }
+}

@@ -1,0 +1,35 @@
+using AsyncSmtp.Client;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>One message Send-SmtpMessage is about to send: envelope, content and how errors name it.</summary>
+internal sealed class OutgoingMessage
+{
+    public OutgoingMessage(SmtpEnvelope envelope, SmtpContent content, string? messageId, long size, object target)
+    {
+        Envelope = envelope;
+        Content = content;
+        MessageId = messageId;
+        Size = size;
+        Target = target;
+    }
+
+    public SmtpEnvelope Envelope { get; }
+
+    public SmtpContent Content { get; }
+
+    public string? MessageId { get; }
+
+    public long Size { get; }
+
+    /// <summary>What a message-level error names: the path, the SmtpMessage object or the raw content.</summary>
+    public object Target { get; }
+
+    /// <summary>How -WhatIf/-Confirm and progress describe the message.</summary>
+    public string Describe()
+    {
+        string recipients = string.Join(", ", Envelope.Recipients.Select(r => r.Address));
+        string what = Target is string path ? $"'{path}'" : MessageId is null ? "message" : $"message <{MessageId}>";
+        return $"{what} from <{Envelope.Sender}> to {recipients}";
+    }
+}

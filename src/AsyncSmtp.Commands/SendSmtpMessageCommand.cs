@@ -1,0 +1,297 @@
+using System.Collections;
+using System.Collections.ObjectModel;
+using System.Diagnostics;
+using System.Management.Automation;
+using DeliveryNotificationOptions = System.Net.Mail.DeliveryNotificationOptions;
+using AsyncSmtp.Client;
+using AsyncSmtp.Mime;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// Send-SmtpMessage: sends messages over a -Session, or one-shot with the connection parameters
+/// (connected on the first message, QUIT at the end of the pipeline). Content comes in one of four
+/// forms: the content parameters, -Message, -Path or -RawMessage with -Sender and -Recipient.
+/// One result or one error per message; a refused message does not stop the pipeline, a dead
+/// connection does.
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "SmtpMessage", DefaultParameterSetName = ConnectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(SmtpSendResult))]
+public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageContentParameters
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
+    [ValidateNotNull]
+    public SmtpSession Session { get; set; } = null!;
+
+    [Parameter]
+    public string? From { get; set; }
+
+    [Parameter]
+    public string[]? To { get; set; }
+
+    [Parameter]
+    public string[]? Cc { get; set; }
+
+    [Parameter]
+    public string[]? Bcc { get; set; }
+
+    [Parameter]
+    public string[]? ReplyTo { get; set; }
+
+    [Parameter]
+    public string? Subject { get; set; }
+
+    [Parameter]
+    public string? Body { get; set; }
+
+    [Parameter]
+    public SwitchParameter BodyAsHtml { get; set; }
+
+    [Parameter]
+    public string? HtmlBody { get; set; }
+
+    [Parameter]
+    public string[]? Attachments { get; set; }
+
+    [Parameter]
+    public SmtpMessagePriority Priority { get; set; }
+
+    [Parameter]
+    public IDictionary? Header { get; set; }
+
+    [Parameter]
+    [Alias("DNO")]
+    public DeliveryNotificationOptions DeliveryNotificationOption { get; set; }
+
+    /// <summary>An object from New-SmtpMessage.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public object? Message { get; set; }
+
+    /// <summary>.eml files; wildcards allowed.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>A whole message as a string (sent as UTF-8) or byte[]; needs -Sender and -Recipient.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? RawMessage { get; set; }
+
+    /// <summary>The envelope sender (MAIL FROM), instead of the one the headers give.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? Sender { get; set; }
+
+    /// <summary>The envelope recipients (RCPT TO), instead of those the headers give.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Recipient { get; set; }
+
+    bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
+
+    private SmtpClientOptions? _oneShotOptions;
+    private string _oneShotServer = string.Empty;
+    private SmtpNotify _notify;
+
+    protected override void BeginProcessingCore()
+    {
+        if (IsOneShot) _oneShotOptions = BuildClientOptions(out _oneShotServer);
+        _notify = ToNotify(DeliveryNotificationOption);
+    }
+
+    protected override void ProcessRecord()
+    {
+        var session = IsOneShot ? null : Session;
+        if (session is not null && !session.IsConnected) ThrowTerminatingError(SessionGuard.ClosedError(session));
+
+        var approved = new List<OutgoingMessage>();
+        foreach (var message in PrepareMessages())
+            if (ShouldProcess(message.Describe(), "Send")) approved.Add(message);
+        if (approved.Count == 0) return;
+
+        RunOnPump(async ct =>
+        {
+            var connection = session ?? await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct).ConfigureAwait(false);
+            foreach (var message in approved)
+                await SendAsync(connection, message, ct).ConfigureAwait(false);
+        });
+    }
+
+    protected override void EndProcessing()
+    {
+        if (IsOneShot) RunOnPump(CloseOneShotSessionAsync);
+    }
+
+    private async Task SendAsync(SmtpSession session, OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var progress = message.Size >= UploadProgress.Threshold ? new UploadProgress(this, message.Describe(), message.Size) : null;
+        var clock = Stopwatch.StartNew();
+        SmtpTransactionResult result;
+        try
+        {
+            result = await session.RunAsync(this, (client, ct) => client.SendAsync(message.Envelope, message.Content, progress, ct), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException && error is not PipelineStoppedException)
+        {
+            await ReportFailureAsync(session, message, error).ConfigureAwait(false);
+            return;
+        }
+        finally
+        {
+            progress?.Complete();
+        }
+        clock.Stop();
+
+        foreach (var refusal in result.RefusedRecipients)
+            await WriteErrorAsync(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected)).ConfigureAwait(false);
+        await WriteObjectAsync(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
+            result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToArray(), result.Response.Message,
+            session.SmtpServer, session.Port, message.Size, clock.Elapsed)).ConfigureAwait(false);
+    }
+
+    /// <summary>A refused message is reported and the pipeline goes on; a connection that died with it ends the cmdlet.</summary>
+    private async Task ReportFailureAsync(SmtpSession session, OutgoingMessage message, Exception error)
+    {
+        if (SmtpErrorMapper.IsSessionFatal(error) || !session.IsConnected)
+            throw Terminate(SmtpErrorMapper.ToErrorRecord(error, session.Endpoint, SmtpErrorIds.ServerDisconnected));
+        object target = error switch
+        {
+            SmtpSenderRefusedException refused => refused.Sender,
+            SmtpRecipientRefusedException refused => refused.Recipient,
+            _ => message.Target,
+        };
+        string fallback = error is FileNotFoundException ? SmtpErrorIds.PathNotFound : SmtpErrorIds.MessageRejected;
+        await WriteErrorAsync(SmtpErrorMapper.ToErrorRecord(error, target, fallback)).ConfigureAwait(false);
+    }
+
+    /// <summary>The messages of this pipeline record, each with its envelope. Failures to read one are written as errors here.</summary>
+    private IEnumerable<OutgoingMessage> PrepareMessages()
+    {
+        var smtpMessage = MessageBuilder.Unwrap(Message);
+        // -Message binds by value to anything in the pipeline: the session itself when it is piped in,
+        // and a file object whose FullName also bound -Path. Neither is a message.
+        if (smtpMessage is SmtpSession || (Path is not null && smtpMessage is not SmtpMessage)) smtpMessage = null;
+        bool fromParameters = MessageBuilder.HasContent(this);
+
+        int forms = (fromParameters ? 1 : 0) + (smtpMessage is null ? 0 : 1) + (Path is null ? 0 : 1) + (RawMessage is null ? 0 : 1);
+        if (forms == 0) ThrowUsageError("Nothing to send: give -From/-To/-Subject/-Body..., -Message, -Path or -RawMessage.", "Message");
+        if (forms > 1) ThrowUsageError("Give the message in one form only: content parameters, -Message, -Path or -RawMessage.", "Message");
+
+        if (RawMessage is not null)
+        {
+            if (FromRaw() is { } raw) yield return raw;
+        }
+        else if (Path is not null)
+        {
+            foreach (string path in ResolvePaths(Path))
+                if (FromMessage(Load(path), path) is { } loaded) yield return loaded;
+        }
+        else if (smtpMessage is not null)
+        {
+            if (smtpMessage is SmtpMessage given) { if (FromMessage(given, given) is { } m) yield return m; }
+            else WriteError(SmtpErrorMapper.Create(new ArgumentException("-Message takes a message made by New-SmtpMessage; use -RawMessage for text or bytes and -Path for files.", nameof(Message)),
+                SmtpErrorIds.InvalidArgument, smtpMessage));
+        }
+        else
+        {
+            var built = MessageBuilder.Build(this, this, out var error);
+            if (built is null) WriteError(error!);
+            else if (FromMessage(built, built) is { } m) yield return m;
+        }
+    }
+
+    private OutgoingMessage? FromMessage(SmtpMessage? message, object target)
+    {
+        if (message is null) return null;
+        try
+        {
+            var envelope = message.CreateEnvelope(Sender, Recipient, _notify);
+            return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, message.Size, target);
+        }
+        catch (Exception error) when (error is SmtpException or ArgumentException or FormatException or IOException)
+        {
+            string id = error is FileNotFoundException ? SmtpErrorIds.PathNotFound : SmtpErrorIds.InvalidArgument;
+            WriteError(error is SmtpException ? SmtpErrorMapper.ToErrorRecord(error, target, id) : SmtpErrorMapper.Create(error, id, target));
+            return null;
+        }
+    }
+
+    private OutgoingMessage? FromRaw()
+    {
+        if (Sender is null || Recipient is null)
+            ThrowUsageError("-RawMessage needs the envelope: give -Sender and -Recipient.", Sender is null ? nameof(Sender) : nameof(Recipient));
+        byte[]? bytes = RawMessageContent.ToBytes(RawMessage);
+        if (bytes is null)
+        {
+            WriteError(SmtpErrorMapper.Create(new ArgumentException("-RawMessage takes a string, lines of text or a byte array.", nameof(RawMessage)),
+                SmtpErrorIds.InvalidArgument, RawMessage));
+            return null;
+        }
+        var recipients = Recipient!.Select(r => new SmtpRecipient(EnvelopeAddress(r), _notify));
+        var envelope = new SmtpEnvelope(EnvelopeAddress(Sender!), recipients);
+        return new OutgoingMessage(envelope, SmtpContent.FromBytes(bytes), RawMessageContent.FindMessageId(bytes), bytes.Length, RawMessage!);
+    }
+
+    private SmtpMessage? Load(string path)
+    {
+        try
+        {
+            return SmtpMessageFactory.Load(path);
+        }
+        catch (FileNotFoundException missing)
+        {
+            WriteError(SmtpErrorMapper.Create(missing, SmtpErrorIds.PathNotFound, path));
+        }
+        catch (Exception invalid) when (invalid is SmtpException or ArgumentException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            WriteError(invalid is SmtpException ? SmtpErrorMapper.ToErrorRecord(invalid, path, SmtpErrorIds.InvalidArgument)
+                : SmtpErrorMapper.Create(invalid, SmtpErrorIds.InvalidArgument, path));
+        }
+        return null;
+    }
+
+    private IEnumerable<string> ResolvePaths(string[] paths)
+    {
+        foreach (string path in paths)
+        {
+            Collection<string> resolved;
+            try
+            {
+                resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+                if (provider.Name != "FileSystem")
+                {
+                    WriteError(SmtpErrorMapper.Create(new ArgumentException($"'{path}' is not a file system path.", nameof(Path)), SmtpErrorIds.InvalidArgument, path));
+                    continue;
+                }
+            }
+            catch (Exception missing) when (missing is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+            {
+                WriteError(SmtpErrorMapper.Create(missing, SmtpErrorIds.PathNotFound, path));
+                continue;
+            }
+            foreach (string file in resolved) yield return file;
+        }
+    }
+
+    /// <summary>"Name &lt;a@b&gt;" or "&lt;a@b&gt;" as the bare address the envelope needs; "&lt;&gt;" is the null sender.</summary>
+    private static string EnvelopeAddress(string value)
+    {
+        string trimmed = value.Trim();
+        int open = trimmed.LastIndexOf('<');
+        return open >= 0 && trimmed.EndsWith(">", StringComparison.Ordinal) ? trimmed.Substring(open + 1, trimmed.Length - open - 2) : trimmed;
+    }
+
+    private static SmtpNotify ToNotify(DeliveryNotificationOptions options)
+    {
+        if (options == DeliveryNotificationOptions.None) return SmtpNotify.Default;
+        if ((options & DeliveryNotificationOptions.Never) != 0) return SmtpNotify.Never;
+        var notify = SmtpNotify.Default;
+        if ((options & DeliveryNotificationOptions.OnSuccess) != 0) notify |= SmtpNotify.Success;
+        if ((options & DeliveryNotificationOptions.OnFailure) != 0) notify |= SmtpNotify.Failure;
+        if ((options & DeliveryNotificationOptions.Delay) != 0) notify |= SmtpNotify.Delay;
+        return notify;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Management.Automation;
+using AsyncSmtp.Client;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// Turns an engine exception into the ErrorRecord of the public contract: the stable ErrorId, its
+/// category (ResourceUnavailable for a transient 4xx reply), the thing that failed as the target,
+/// the server's reply in ErrorDetails, and the engine's exception itself.
+/// </summary>
+internal static class SmtpErrorMapper
+{
+    /// <param name="error">What was thrown.</param>
+    /// <param name="target">What failed: "host:port", an address, a message or a path. Never a credential.</param>
+    /// <param name="fallbackErrorId">The ErrorId of the stage when the exception does not name one itself.</param>
+    public static ErrorRecord ToErrorRecord(Exception error, object? target, string fallbackErrorId)
+    {
+        string errorId = ErrorIdOf(error, fallbackErrorId);
+        var category = error is SmtpException { IsTransient: true } ? ErrorCategory.ResourceUnavailable : CategoryOf(errorId);
+        var record = new ErrorRecord(error, errorId, category, target);
+        if (error is SmtpException { Response: { } reply })
+        {
+            string text = error.Message.IndexOf(reply.Message, StringComparison.Ordinal) >= 0
+                ? error.Message
+                : $"{error.Message} The server replied: {reply.Code} {reply.Message}";
+            record.ErrorDetails = new ErrorDetails(text);
+            if (reply.IsTransient) record.ErrorDetails.RecommendedAction = "The refusal is temporary (4xx): try again later.";
+        }
+        return record;
+    }
+
+    /// <summary>An error of the module's own making (a usage error, a refused command).</summary>
+    public static ErrorRecord Create(Exception error, string errorId, object? target) =>
+        new(error, errorId, CategoryOf(errorId), target);
+
+    /// <summary>Whether the connection is unusable after this error: the cmdlet must stop rather than go on to the next item.</summary>
+    public static bool IsSessionFatal(Exception error) => error is SmtpConnectException or SmtpReadTimeoutException
+        or SmtpServerDisconnectedException or SmtpProtocolException or SmtpNotConnectedException;
+
+    private static string ErrorIdOf(Exception error, string fallback) => error switch
+    {
+        SmtpConnectTimeoutException => SmtpErrorIds.ConnectTimeout,
+        SmtpTlsException => SmtpErrorIds.TlsFailed,
+        SmtpConnectException => SmtpErrorIds.ConnectFailed,
+        SmtpReadTimeoutException => SmtpErrorIds.ReadTimeout,
+        SmtpServerDisconnectedException => SmtpErrorIds.ServerDisconnected,
+        SmtpStartTlsNotSupportedException => SmtpErrorIds.StartTlsNotSupported,
+        SmtpAuthenticationNotSupportedException => SmtpErrorIds.AuthenticationNotSupported,
+        SmtpNotSupportedException => SmtpErrorIds.ExtensionNotSupported,
+        SmtpHeloException => SmtpErrorIds.HeloFailed,
+        SmtpAuthenticationException => SmtpErrorIds.AuthenticationFailed,
+        SmtpUnencryptedAuthenticationException => SmtpErrorIds.UnencryptedAuthenticationRefused,
+        SmtpSenderRefusedException refused => IsSizeRefusal(refused) ? SmtpErrorIds.MessageTooLarge : SmtpErrorIds.SenderRejected,
+        SmtpRecipientRefusedException => SmtpErrorIds.RecipientRejected,
+        SmtpRecipientsRefusedException => SmtpErrorIds.RecipientsRejected,
+        SmtpDataException refused => IsSizeRefusal(refused) ? SmtpErrorIds.MessageTooLarge : SmtpErrorIds.MessageRejected,
+        SmtpMessageTooLargeException => SmtpErrorIds.MessageTooLarge,
+        SmtpProtocolException => SmtpErrorIds.ProtocolError,
+        SmtpArgumentException => SmtpErrorIds.InvalidArgument,
+        SmtpNotConnectedException => SmtpErrorIds.SessionClosed,
+        _ => fallback,
+    };
+
+    /// <summary>552 (RFC 1870 "exceeds fixed maximum"), X.3.4 "too big for system" or X.2.3 "exceeds administrative limit".</summary>
+    private static bool IsSizeRefusal(SmtpException refusal) =>
+        refusal.Code == 552 || refusal.EnhancedStatusCode is { } code && (code.EndsWith(".3.4", StringComparison.Ordinal) || code.EndsWith(".2.3", StringComparison.Ordinal));
+
+    private static ErrorCategory CategoryOf(string errorId) => errorId switch
+    {
+        SmtpErrorIds.ConnectFailed or SmtpErrorIds.ServerDisconnected => ErrorCategory.ConnectionError,
+        SmtpErrorIds.ConnectTimeout or SmtpErrorIds.ReadTimeout => ErrorCategory.OperationTimeout,
+        SmtpErrorIds.TlsFailed or SmtpErrorIds.StartTlsNotSupported or SmtpErrorIds.UnencryptedAuthenticationRefused => ErrorCategory.SecurityError,
+        SmtpErrorIds.HeloFailed or SmtpErrorIds.ProtocolError => ErrorCategory.ProtocolError,
+        SmtpErrorIds.AuthenticationFailed or SmtpErrorIds.AuthenticationNotSupported => ErrorCategory.AuthenticationError,
+        SmtpErrorIds.SenderRejected => ErrorCategory.PermissionDenied,
+        SmtpErrorIds.RecipientRejected or SmtpErrorIds.RecipientsRejected or SmtpErrorIds.InvalidArgument => ErrorCategory.InvalidArgument,
+        SmtpErrorIds.MessageRejected => ErrorCategory.InvalidData,
+        SmtpErrorIds.MessageTooLarge => ErrorCategory.LimitsExceeded,
+        SmtpErrorIds.ExtensionNotSupported => ErrorCategory.NotImplemented,
+        SmtpErrorIds.CommandNotAllowed or SmtpErrorIds.SessionClosed => ErrorCategory.InvalidOperation,
+        SmtpErrorIds.PathNotFound => ErrorCategory.ObjectNotFound,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

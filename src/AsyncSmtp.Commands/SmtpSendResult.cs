@@ -1,0 +1,44 @@
+namespace AsyncSmtp;
+
+/// <summary>What Send-SmtpMessage returns for each message the server accepted.</summary>
+public sealed class SmtpSendResult
+{
+    internal SmtpSendResult(string? messageId, string sender, string[] recipients, SmtpRejectedRecipient[] rejectedRecipients,
+        string response, string smtpServer, int port, long size, TimeSpan elapsed)
+    {
+        MessageId = messageId;
+        Sender = sender;
+        Recipients = recipients;
+        RejectedRecipients = rejectedRecipients;
+        Response = response;
+        SmtpServer = smtpServer;
+        Port = port;
+        Size = size;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The Message-ID header, when the message has one.</summary>
+    public string? MessageId { get; }
+
+    /// <summary>The envelope sender (MAIL FROM).</summary>
+    public string Sender { get; }
+
+    /// <summary>The recipients the server accepted.</summary>
+    public string[] Recipients { get; }
+
+    /// <summary>The recipients the server refused while accepting others.</summary>
+    public SmtpRejectedRecipient[] RejectedRecipients { get; }
+
+    /// <summary>The server's final reply text, usually with its queue id.</summary>
+    public string Response { get; }
+
+    public string SmtpServer { get; }
+
+    public int Port { get; }
+
+    /// <summary>The message size in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>Time taken by the transaction (not the connection).</summary>
+    public TimeSpan Elapsed { get; }
+}

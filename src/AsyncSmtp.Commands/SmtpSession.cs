@@ -1,0 +1,154 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using AsyncSmtp.Client;
+using AsyncSmtp.Commands;
+
+namespace AsyncSmtp;
+
+/// <summary>
+/// An open SMTP connection made by Connect-Smtp. Used by one pipeline at a time: operations from
+/// several pipelines are serialised, never interleaved. Whoever is using the session receives its
+/// protocol log as verbose output.
+/// </summary>
+public sealed class SmtpSession : IDisposable
+{
+    private readonly SmtpClient _client;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile AsyncPSCmdlet? _user;
+    private Client.SmtpExtensions? _extensionSource;
+    private SmtpExtension[] _extensions = Array.Empty<SmtpExtension>();
+
+    private SmtpSession(SmtpClientOptions options, string smtpServer)
+    {
+        options.ProtocolLogger = Log;
+        _client = new SmtpClient(options);
+        SmtpServer = smtpServer;
+        Port = options.UnixSocketPath is null ? options.EffectivePort : 0;
+    }
+
+    /// <summary>The server as the user named it (or the Unix socket path).</summary>
+    public string SmtpServer { get; }
+
+    /// <summary>The TCP port; 0 over a Unix domain socket.</summary>
+    public int Port { get; }
+
+    public bool IsConnected => _client.IsConnected;
+    public bool IsEncrypted => _client.IsEncrypted;
+    public SslProtocols? TlsProtocol => _client.TlsProtocol;
+    public string? CipherSuite => _client.CipherSuite;
+    public X509Certificate2? RemoteCertificate => _client.RemoteCertificate;
+    public bool IsAuthenticated => _client.IsAuthenticated;
+    public string? UserName => _client.AuthenticatedUserName;
+
+    /// <summary>The text of the server's 220 greeting.</summary>
+    public string? Greeting => _client.Greeting?.Message;
+
+    /// <summary>The EHLO keywords of the current connection.</summary>
+    public SmtpExtension[] Extensions
+    {
+        get
+        {
+            var source = _client.Extensions;
+            if (!ReferenceEquals(source, _extensionSource))
+            {
+                _extensions = source.Select(e => new SmtpExtension(e)).ToArray();
+                _extensionSource = source;
+            }
+            return _extensions;
+        }
+    }
+
+    public long? MaxMessageSize => _client.MaxMessageSize;
+    public EndPoint? LocalEndPoint => _client.LocalEndPoint;
+    public EndPoint? RemoteEndPoint => _client.RemoteEndPoint;
+
+    /// <summary>"host:port" (or the socket path): what errors about the connection name as their target.</summary>
+    internal string Endpoint => Port == 0 ? SmtpServer : FormatEndpoint(SmtpServer, Port);
+
+    internal static string FormatEndpoint(string host, int port) =>
+        host.IndexOf(':') >= 0 && !host.StartsWith("[", StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+
+    /// <summary>Connects, greets, upgrades and logs in; the session is closed again when any step fails.</summary>
+    internal static async Task<SmtpSession> OpenAsync(SmtpClientOptions options, string smtpServer, AsyncPSCmdlet user, CancellationToken cancellationToken)
+    {
+        var session = new SmtpSession(options, smtpServer);
+        try
+        {
+            await session.RunAsync(user, static async (client, ct) =>
+            {
+                await client.ConnectAsync(ct).ConfigureAwait(false);
+                return true;
+            }, cancellationToken, requireConnected: false).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one operation with the session to itself. A cancelled operation leaves the connection in
+    /// an unknown state, so it is closed: the session never claims to be usable afterwards.
+    /// </summary>
+    internal async Task<T> RunAsync<T>(AsyncPSCmdlet user, Func<SmtpClient, CancellationToken, Task<T>> operation,
+        CancellationToken cancellationToken, bool requireConnected = true)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _user = user;
+        try
+        {
+            if (requireConnected && !_client.IsConnected)
+                throw new SmtpNotConnectedException($"The SMTP session to {Endpoint} is closed.");
+            using (cancellationToken.Register(static state => ((SmtpClient)state!).Disconnect(), _client))
+            {
+                try
+                {
+                    return await operation(_client, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            _user = null;
+            _gate.Release();
+        }
+    }
+
+    /// <summary>QUIT and close. Idempotent; a connection the server already dropped closes quietly.</summary>
+    internal async Task CloseAsync(AsyncPSCmdlet user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(user, static async (client, ct) =>
+            {
+                await client.QuitAsync(ct).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmtpException)
+        {
+            // Not connected, or the server went away first: either way the session is closed now.
+        }
+        finally
+        {
+            _client.Disconnect();
+        }
+    }
+
+    private void Log(SmtpLogEntry entry)
+    {
+        var user = _user;
+        if (user is not null && user.IsVerboseEnabled) user.PostVerbose(entry.ToString());
+    }
+
+    public override string ToString() => Endpoint;
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,81 @@
+# Shared by the cmdlet Pester files: imports the module as built under out/AsyncSmtp (never the
+# sources), loads the scriptable loopback test server, and offers small helpers to start a server,
+# open a session and capture errors. Dot-source it in BeforeAll.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ModuleManifest = Join-Path $RepoRoot 'out/AsyncSmtp/AsyncSmtp.psd1'
+$script:TestServerDll = Join-Path $RepoRoot 'tests/AsyncSmtp.TestServer/bin/Release/net10.0/AsyncSmtp.TestServer.dll'
+
+if (-not (Test-Path $ModuleManifest)) { throw "The module is not built: run 'dotnet pwsh ./build.ps1 -Task Build' first ($ModuleManifest)." }
+Import-Module $ModuleManifest -Force -ErrorAction Stop
+if (-not ('AsyncSmtp.TestServer.SmtpTestServer' -as [type])) {
+    if (-not (Test-Path $TestServerDll)) { throw "The test server is not built: $TestServerDll" }
+    Add-Type -Path $TestServerDll
+}
+
+function Start-TestSmtpServer {
+    # A loopback server on a free port. It offers STARTTLS with a self-signed certificate unless -NoStartTls.
+    param(
+        [hashtable] $Users,
+        [switch] $ImplicitTls,
+        [switch] $NoStartTls,
+        [switch] $RequireTlsForAuth,
+        [string[]] $Extensions,
+        [switch] $NoEhlo,
+        [string] $Greeting
+    )
+    $options = [AsyncSmtp.TestServer.SmtpTestServerOptions]::new()
+    $options.ImplicitTls = [bool]$ImplicitTls
+    $options.OfferStartTls = -not $NoStartTls
+    $options.RequireTlsForAuth = [bool]$RequireTlsForAuth
+    $options.EhloSupported = -not $NoEhlo
+    if ($Greeting) { $options.Greeting = $Greeting }
+    if ($PSBoundParameters.ContainsKey('Extensions')) {
+        $options.Extensions = [System.Collections.Generic.List[string]]::new([string[]]@($Extensions))
+    }
+    if ($Users) { foreach ($name in $Users.Keys) { $options.Users[$name] = $Users[$name] } }
+    $server = [AsyncSmtp.TestServer.SmtpTestServer]::new($options)
+    $server.Start()
+    $server
+}
+
+function Get-ConnectionSplat {
+    # Connection parameters for the test server: plaintext (-NoTls) unless -Tls, a short timeout.
+    param([Parameter(Mandatory)] $Server, [switch] $Tls)
+    $splat = @{ SmtpServer = $Server.Host; Port = $Server.Port; TimeoutSec = 10 }
+    if ($Tls) { $splat.SkipCertificateCheck = $true } else { $splat.NoTls = $true }
+    $splat
+}
+
+function Get-ServerEndpoint([Parameter(Mandatory)] $Server) { "$($Server.Host):$($Server.Port)" }
+
+function New-TestCredential([string] $UserName = 'alice', [string] $Password = 'S3cret-pa55') {
+    [pscredential]::new($UserName, (ConvertTo-SecureString $Password -AsPlainText -Force))
+}
+
+function Get-TerminatingError {
+    # The ErrorRecord a script block ends with (it must throw).
+    param([Parameter(Mandatory)][scriptblock] $ScriptBlock)
+    try { & $ScriptBlock | Out-Null } catch { return $_ }
+    throw 'The script block did not throw.'
+}
+
+function Start-InOtherRunspace {
+    # Runs a script in its own runspace with the module imported; returns the PowerShell instance and its async handle.
+    param([Parameter(Mandatory)][string] $Script, [object[]] $Arguments = @())
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript("Import-Module '$ModuleManifest'").AddStatement().AddScript($Script)
+    foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
+    [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
+}
+
+function Wait-Until {
+    # Polls a condition (a script block) until it is true or the timeout passes; returns whether it became true.
+    param([Parameter(Mandatory)][scriptblock] $Condition, [int] $TimeoutMs = 10000)
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    while ($clock.ElapsedMilliseconds -lt $TimeoutMs) {
+        if (& $Condition) { return $true }
+        Start-Sleep -Milliseconds 20
+    }
+    return [bool](& $Condition)
+}
