@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AsyncSmtp.TestServer;
+
+/// <summary>The two-way channel an AUTH exchange runs over: challenges out, client lines in.</summary>
+internal interface ISaslChannel
+{
+    Task SendLineAsync(string line);
+
+    /// <summary>The client's next line (recorded as a command); null when the connection closed.</summary>
+    Task<string?> ReadLineAsync();
+}
+
+/// <summary>How an AUTH exchange ended: the user on success, and the final reply to send.</summary>
+internal sealed record SaslOutcome(string? User, int Code, string Enhanced, string Text)
+{
+    public static SaslOutcome Success(string user) => new(user, 235, "2.7.0", "Authentication successful");
+
+    public static SaslOutcome Failure() => new(null, 535, "5.7.8", "Authentication credentials invalid");
+
+    public static SaslOutcome Cancelled() => new(null, 501, "5.7.0", "Authentication cancelled");
+
+    public static SaslOutcome BadEncoding() => new(null, 501, "5.5.2", "Cannot decode response");
+}
+
+/// <summary>Server side of AUTH PLAIN, LOGIN, CRAM-MD5 (RFC 4616, draft-murchison-sasl-login, RFC 2195) and XOAUTH2.</summary>
+internal sealed class SaslAuthenticator(IReadOnlyDictionary<string, string> users, string serverName, ISaslChannel channel)
+{
+    public static readonly string[] Mechanisms = { "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2" };
+
+    /// <summary>Runs the exchange; null when the client went away in the middle.</summary>
+    public Task<SaslOutcome?> RunAsync(string mechanism, string? initialResponse) => mechanism switch
+    {
+        "PLAIN" => PlainAsync(initialResponse),
+        "LOGIN" => LoginAsync(initialResponse),
+        "CRAM-MD5" => CramMd5Async(),
+        "XOAUTH2" => XOAuth2Async(initialResponse),
+        _ => throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "Unsupported mechanism."),
+    };
+
+    private async Task<SaslOutcome?> PlainAsync(string? initialResponse)
+    {
+        var response = await ResponseAsync(initialResponse, string.Empty).ConfigureAwait(false);
+        if (response.Outcome is not null || response.Bytes is null)
+        {
+            return response.Outcome;
+        }
+
+        // authzid NUL authcid NUL passwd
+        var parts = Encoding.UTF8.GetString(response.Bytes).Split('\0');
+        return parts.Length == 3 && Verify(parts[1], parts[2]) ? SaslOutcome.Success(parts[1]) : SaslOutcome.Failure();
+    }
+
+    private async Task<SaslOutcome?> LoginAsync(string? initialResponse)
+    {
+        var user = await ResponseAsync(initialResponse, "Username:").ConfigureAwait(false);
+        if (user.Outcome is not null || user.Bytes is null)
+        {
+            return user.Outcome;
+        }
+
+        var password = await ResponseAsync(null, "Password:").ConfigureAwait(false);
+        if (password.Outcome is not null || password.Bytes is null)
+        {
+            return password.Outcome;
+        }
+
+        var name = Encoding.UTF8.GetString(user.Bytes);
+        return Verify(name, Encoding.UTF8.GetString(password.Bytes)) ? SaslOutcome.Success(name) : SaslOutcome.Failure();
+    }
+
+    private async Task<SaslOutcome?> CramMd5Async()
+    {
+        var challenge = string.Create(
+            CultureInfo.InvariantCulture,
+            $"<{RandomNumberGenerator.GetInt32(int.MaxValue)}.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}@{serverName}>");
+        var response = await ResponseAsync(null, challenge).ConfigureAwait(false);
+        if (response.Outcome is not null || response.Bytes is null)
+        {
+            return response.Outcome;
+        }
+
+        // "user hex-digest", the digest being HMAC-MD5 keyed with the password over the challenge.
+        var text = Encoding.UTF8.GetString(response.Bytes);
+        var space = text.LastIndexOf(' ');
+        if (space <= 0)
+        {
+            return SaslOutcome.Failure();
+        }
+
+        var user = text[..space];
+        if (!users.TryGetValue(user, out var password))
+        {
+            return SaslOutcome.Failure();
+        }
+
+        var expected = Convert.ToHexStringLower(
+            HMACMD5.HashData(Encoding.UTF8.GetBytes(password), Encoding.UTF8.GetBytes(challenge)));
+        return string.Equals(expected, text[(space + 1)..], StringComparison.OrdinalIgnoreCase)
+            ? SaslOutcome.Success(user)
+            : SaslOutcome.Failure();
+    }
+
+    private async Task<SaslOutcome?> XOAuth2Async(string? initialResponse)
+    {
+        var response = await ResponseAsync(initialResponse, string.Empty).ConfigureAwait(false);
+        if (response.Outcome is not null || response.Bytes is null)
+        {
+            return response.Outcome;
+        }
+
+        // "user=" U ^A "auth=Bearer " T ^A ^A
+        string? user = null;
+        string? token = null;
+        foreach (var field in Encoding.UTF8.GetString(response.Bytes).Split('\x01'))
+        {
+            if (field.StartsWith("user=", StringComparison.Ordinal))
+            {
+                user = field[5..];
+            }
+            else if (field.StartsWith("auth=Bearer ", StringComparison.Ordinal))
+            {
+                token = field[12..];
+            }
+        }
+
+        if (user is not null && token is not null && Verify(user, token))
+        {
+            return SaslOutcome.Success(user);
+        }
+
+        // Like Gmail: a JSON error as a challenge; the client answers with an empty line, then 535.
+        const string error = """{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}""";
+        await channel.SendLineAsync("334 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(error))).ConfigureAwait(false);
+        return await channel.ReadLineAsync().ConfigureAwait(false) is null ? null : SaslOutcome.Failure();
+    }
+
+    private bool Verify(string user, string password) =>
+        users.TryGetValue(user, out var expected) && string.Equals(expected, password, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The decoded initial response, or the decoded answer to a 334 carrying <paramref name="challenge"/>.
+    /// Outcome is set instead when the client cancelled ("*"), sent bad base64 or (both null) went away.
+    /// </summary>
+    private async Task<(byte[]? Bytes, SaslOutcome? Outcome)> ResponseAsync(string? initialResponse, string challenge)
+    {
+        var line = initialResponse;
+        if (line is null)
+        {
+            await channel.SendLineAsync("334 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(challenge))).ConfigureAwait(false);
+            line = await channel.ReadLineAsync().ConfigureAwait(false);
+            if (line is null)
+            {
+                return (null, null);
+            }
+
+            if (line == "*")
+            {
+                return (null, SaslOutcome.Cancelled());
+            }
+        }
+
+        // RFC 4954: "=" is an empty initial response.
+        if (line == "=")
+        {
+            return (Array.Empty<byte>(), null);
+        }
+
+        try
+        {
+            return (Convert.FromBase64String(line), null);
+        }
+        catch (FormatException)
+        {
+            return (null, SaslOutcome.BadEncoding());
+        }
+    }
+}
