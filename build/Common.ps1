@@ -3,10 +3,11 @@
 function Get-ModuleOutputDir([string] $Root) { Join-Path $Root 'out/AsyncSmtp' }
 
 function Invoke-Native {
-    # Runs a native command and stops the build when it fails.
-    param([Parameter(Mandatory)][string] $FilePath, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
-    & $FilePath @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+    # Runs a native command and stops the build when it fails. A plain function on purpose: an
+    # advanced one (with [Parameter]) takes "-v q" as its own -Verbose and drops the "-v".
+    $filePath, $arguments = $args
+    & $filePath @arguments
+    if ($LASTEXITCODE -ne 0) { throw "$filePath $($arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
 function Invoke-Clean([string] $Root) {
