@@ -36,26 +36,49 @@ internal sealed class Sent
 
     public static Task<Sent> Of(SmtpMessageSpec spec) => ContentOf(SmtpMessageFactory.Create(spec));
 
-    private sealed class CountingMemoryStream : MemoryStream
+    /// <summary>Records the bytes and counts the writes the way the engine's DATA stream would see them.</summary>
+    private sealed class CountingMemoryStream : Stream
     {
+        private readonly MemoryStream _bytes = new();
+
         public int Writes { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _bytes.Length;
+
+        public override long Position
+        {
+            get => _bytes.Position;
+            set => throw new NotSupportedException();
+        }
+
+        public byte[] ToArray() => _bytes.ToArray();
 
         public override void Write(byte[] buffer, int offset, int count)
         {
             Writes++;
-            base.Write(buffer, offset, count);
+            _bytes.Write(buffer, offset, count);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            Writes++;
-            return base.WriteAsync(buffer, offset, count, cancellationToken);
+            Write(buffer, offset, count);
+            return Task.CompletedTask;
         }
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public override void Flush()
         {
-            Writes++;
-            return base.WriteAsync(buffer, cancellationToken);
         }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

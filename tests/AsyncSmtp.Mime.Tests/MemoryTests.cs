@@ -1,0 +1,102 @@
+namespace AsyncSmtp.Mime.Tests;
+
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public sealed class MemoryTestsCollection
+{
+}
+
+/// <summary>
+/// Large messages are streamed: measuring and sending a 10 MB attachment must not allocate anything near its size.
+/// Run alone so other tests' allocations do not count; the bound is loose on purpose (no timing, no exact count).
+/// </summary>
+[Collection(nameof(MemoryTests))]
+public sealed class MemoryTests : IDisposable
+{
+    private const int AttachmentSize = 10 * 1024 * 1024;
+    private const long Bound = 3 * 1024 * 1024;
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task A_10_MB_attachment_is_measured_and_sent_with_bounded_memory()
+    {
+        var data = new byte[AttachmentSize];
+        new Random(42).NextBytes(data);
+        var path = _dir.File("big.bin", data);
+        data = null;
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var message = SmtpMessageFactory.Create(new SmtpMessageSpec { From = "a@example.com", To = new[] { "b@example.com" }, Attachments = new[] { path } });
+        var content = message.CreateContent();
+        var sink = new CountingSink();
+        await content.WriteToAsync(sink, CancellationToken.None);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.True(sink.Count > AttachmentSize * 4 / 3, "the base64 attachment was written");
+        Assert.Equal(sink.Count, content.Length);
+        Assert.True(allocated < Bound, $"allocated {allocated:N0} bytes for a {AttachmentSize:N0}-byte attachment");
+    }
+
+    [Fact]
+    public async Task A_10_MB_eml_is_loaded_and_sent_with_bounded_memory()
+    {
+        var line = new string('x', 76) + "\r\n";
+        var path = _dir.Combine("big.eml");
+        using (var writer = new StreamWriter(path))
+        {
+            writer.Write("From: a@example.com\r\nTo: b@example.com\r\nSubject: big\r\n\r\n");
+            for (var written = 0; written < AttachmentSize; written += line.Length) writer.Write(line);
+        }
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var message = SmtpMessageFactory.Load(path);
+        var content = message.CreateContent();
+        var sink = new CountingSink();
+        await content.WriteToAsync(sink, CancellationToken.None);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(new FileInfo(path).Length, sink.Count);
+        Assert.Equal(sink.Count, content.Length);
+        Assert.True(allocated < Bound, $"allocated {allocated:N0} bytes for a {AttachmentSize:N0}-byte message");
+    }
+
+    /// <summary>Counts and discards, like a network stream that keeps nothing.</summary>
+    private sealed class CountingSink : Stream
+    {
+        public long Count { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Count;
+
+        public override long Position
+        {
+            get => Count;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Count += count;
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Count += count;
+            return Task.CompletedTask;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
