@@ -131,8 +131,15 @@ public sealed partial class SmtpClient
             dataReply = await ReadReplyAsync(io, "sending DATA").ConfigureAwait(false);
             if (dataReply.Code == 354 && !transaction.HasAcceptedRecipient)
             {
-                // A server that accepts DATA with no valid recipient gets an empty body, which it cannot deliver.
-                await SendDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
+                // A server that accepts DATA with no valid recipient gets an empty body, which it cannot
+                // deliver; its verdict on that body does not matter, the envelope's refusal does.
+                try
+                {
+                    await SendDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
+                }
+                catch (SmtpDataException)
+                {
+                }
             }
             transaction.ThrowIfEnvelopeRefused();
         }

@@ -1,0 +1,105 @@
+using AsyncSmtp.Client.Tests.Support;
+
+namespace AsyncSmtp.Client.Tests;
+
+public class CommandTests
+{
+    [Fact]
+    public async Task QuitClosesAndADropAfterQuitIsAClean221()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.CloseOn("QUIT\r\n");
+        var reply = await client.QuitAsync();
+        Assert.Equal(221, reply.Code);
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task VerbsAcceptTheirCodesAndRefuseOthers()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("VRFY postmaster\r\n", "252 2.0.0 cannot verify")
+              .On("VRFY nobody\r\n", "550 5.1.1 unknown")
+              .On("EXPN staff\r\n", "250-a@x\r\n250 b@x")
+              .On("HELP\r\n", "214 see RFC 5321")
+              .On("RSET\r\n", "250 ok")
+              .On("NOOP\r\n", "250 ok");
+        Assert.Equal(252, (await client.VrfyAsync("postmaster")).Code);
+        var ex = await Assert.ThrowsAsync<SmtpResponseException>(() => client.VrfyAsync("nobody"));
+        Assert.Equal(550, ex.Code);
+        Assert.Equal(new[] { "a@x", "b@x" }, (await client.ExpnAsync("staff")).Lines);
+        Assert.Equal(214, (await client.HelpAsync()).Code);
+        Assert.Equal(250, (await client.RsetAsync()).Code);
+        Assert.Equal(250, (await client.NoopAsync()).Code);
+        Assert.True(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task ExecuteReturnsRefusalsAsData()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("XCLIENT foo\r\n", "550 5.7.0 not authorised");
+        var reply = await client.ExecuteAsync("XCLIENT foo");
+        Assert.Equal(550, reply.Code);
+        Assert.False(reply.IsSuccess);
+        Assert.True(client.IsConnected);
+    }
+
+    [Theory]
+    [InlineData("NOOP\r\nRSET")]
+    [InlineData("NOOP\n")]
+    [InlineData("NOOP\u0000")]
+    public async Task ControlCharactersAreRefusedBeforeAnythingIsWritten(string command)
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        string before = server.Written;
+        await Assert.ThrowsAsync<SmtpArgumentException>(() => client.ExecuteAsync(command));
+        await Assert.ThrowsAsync<SmtpArgumentException>(() => client.VrfyAsync("a\r\nb"));
+        await Assert.ThrowsAsync<SmtpArgumentException>(() => client.SendAsync(new SmtpEnvelope("a@x\r\nRSET", new SmtpRecipient[] { "b@x" }), SmtpContent.FromBytes(new byte[1])));
+        await Assert.ThrowsAsync<SmtpArgumentException>(() => client.SendAsync(new SmtpEnvelope("a@x", new SmtpRecipient[] { "b@x\n" }), SmtpContent.FromBytes(new byte[1])));
+        Assert.Equal(before, server.Written);
+        Assert.True(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task EhloIsSentAutomaticallyButNotBeforeQuit()
+    {
+        var server = new ScriptedServerStream().On("EHLO", "250-x\r\n250 STARTTLS").On("STARTTLS", "454 4.7.0 TLS not available").On("NOOP", "250 ok").On("QUIT", "221 bye");
+        using var client = Scripted.Client(server);
+        await client.ConnectAsync();
+        // STARTTLS refused: the connection stays in plaintext and usable; nothing re-greets.
+        await Assert.ThrowsAsync<SmtpResponseException>(() => client.StartTlsAsync());
+        await client.NoopAsync();
+        await client.QuitAsync();
+        Assert.Equal(1, CountOf(server.Written, "EHLO"));
+        Assert.EndsWith("NOOP\r\nQUIT\r\n", server.Written);
+    }
+
+    [Fact]
+    public async Task TheProtocolLogShowsBothSidesAndTheBodyAsASize()
+    {
+        var log = new List<SmtpLogEntry>();
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server, configure: o => o.ProtocolLogger = e => { lock (log) log.Add(e); });
+        server.On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued");
+        await client.SendAsync(new SmtpEnvelope("a@x", new SmtpRecipient[] { "b@x" }), SmtpContent.FromBytes("very private body"u8.ToArray()));
+        var lines = log.Select(e => e.ToString()).ToList();
+        Assert.Contains("S: 220 test.example ESMTP ready", lines);
+        Assert.Contains("C: EHLO client.test", lines);
+        Assert.Contains("C: DATA", lines);
+        Assert.Contains("C: [message body: 22 bytes]", lines);
+        Assert.Contains("S: 250 queued", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("very private"));
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
