@@ -44,6 +44,7 @@ public sealed class LifecycleTests
         Assert.True(await client.IsClosedByServerAsync());
         Assert.True(Assert.Single(server.Sessions).IsClosed);
         Assert.False(server.IsRunning);
+        Assert.Equal(port, server.Port);
         using var probe = new TcpClient();
         await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
         server.Dispose();

@@ -75,7 +75,7 @@ internal sealed class RawSmtpClient : IAsyncDisposable
     }
 
     /// <summary>Reads one CRLF-terminated line; null at end of stream.</summary>
-    public async Task<string?> ReadLineAsync()
+    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken = default)
     {
         while (true)
         {
@@ -88,7 +88,7 @@ internal sealed class RawSmtpClient : IAsyncDisposable
             }
 
             var buffer = new byte[4096];
-            var read = await ReadSomeAsync(buffer);
+            var read = await ReadSomeAsync(buffer, cancellationToken);
             if (read == 0)
             {
                 return null;
@@ -146,9 +146,10 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         _tcp.Dispose();
     }
 
-    private async Task<int> ReadSomeAsync(byte[] buffer)
+    private async Task<int> ReadSomeAsync(byte[] buffer, CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(_readTimeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_readTimeout);
         return await _stream.ReadAsync(buffer, timeout.Token);
     }
 }

@@ -99,6 +99,24 @@ public sealed class ScriptTests
     }
 
     [Fact]
+    public async Task Hang_never_replies_and_ends_when_the_client_gives_up()
+    {
+        await using var server = SmtpTestServer.StartNew();
+        server.On("DATA").Hang();
+        var client = await TransactionAsync(server);
+        await client.CommandAsync("RCPT TO:<b@x>");
+
+        await client.SendAsync("DATA\r\nmore\r\n");
+        using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ReadLineAsync(patience.Token));
+        await client.DisposeAsync();
+
+        var session = Assert.Single(server.Sessions);
+        Assert.True(await session.WaitForCloseAsync(_wait));
+        Assert.DoesNotContain("more", server.Commands);
+    }
+
+    [Fact]
     public async Task Abort_resets_the_connection()
     {
         await using var server = SmtpTestServer.StartNew();
@@ -107,7 +125,7 @@ public sealed class ScriptTests
         await using var __ = client;
 
         await client.SendAsync("NOOP\r\n");
-        var exception = await Record.ExceptionAsync(client.ReadLineAsync);
+        var exception = await Record.ExceptionAsync(() => client.ReadLineAsync());
         Assert.IsType<IOException>(exception);
     }
 

@@ -22,6 +22,7 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
     private TcpListener? _listener;
     private Task? _acceptLoop;
     private int _lastSessionId;
+    private int _boundPort;
     private bool _started;
 
     /// <summary>A server with the default options (plain port, STARTTLS offered, CHUNKING, AUTH...).</summary>
@@ -55,8 +56,8 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
     /// <summary>The address clients connect to: "127.0.0.1", or "::1" when bound to IPv6 loopback.</summary>
     public string Host => Options.Address.ToString();
 
-    /// <summary>The port listened on (the ephemeral one picked by the OS once started).</summary>
-    public int Port => _listener?.LocalEndpoint is IPEndPoint endpoint ? endpoint.Port : Options.Port;
+    /// <summary>The port listened on (once started, the one the OS picked when the option was 0).</summary>
+    public int Port => _started ? _boundPort : Options.Port;
 
     /// <summary>Whether <see cref="Start"/> has run and <see cref="Stop"/> has not.</summary>
     public bool IsRunning => _started && !_stopping.IsCancellationRequested;
@@ -108,6 +109,7 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
             var context = new ServerContext(options, Script, _recorder, certificate, _stopping.Token);
             _listener = new TcpListener(options.Address, options.Port);
             _listener.Start(backlog: 512);
+            _boundPort = ((IPEndPoint)_listener.LocalEndpoint).Port;
             _started = true;
             _acceptLoop = Task.Run(() => AcceptLoopAsync(_listener, context));
         }

@@ -170,6 +170,9 @@ internal sealed partial class SmtpSession : ISaslChannel
                 case DisconnectAction disconnect:
                     Close(disconnect.Abort);
                     return false;
+                case HangAction:
+                    await _reader.DrainUntilClosedAsync(Stopping).ConfigureAwait(false);
+                    return false;
             }
         }
 

@@ -113,6 +113,16 @@ internal sealed class SmtpStreamReader(Stream stream, int maxLineLength)
         return true;
     }
 
+    /// <summary>Reads and drops everything until the peer closes.</summary>
+    public async Task DrainUntilClosedAsync(CancellationToken cancellationToken)
+    {
+        do
+        {
+            _start = _end = 0;
+        }
+        while (await FillAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     private static void Append(MemoryStream raw, ReadOnlySpan<byte> bytes, int maxBytes, ref bool tooBig)
     {
         if (tooBig)

@@ -42,3 +42,9 @@ internal sealed class DisconnectAction(bool abort) : ScriptAction
 
     public override bool AnswersCommand => true;
 }
+
+/// <summary>Never answers: swallows whatever the client sends until it closes the connection (or the server stops).</summary>
+internal sealed class HangAction : ScriptAction
+{
+    public override bool AnswersCommand => true;
+}

@@ -105,6 +105,12 @@ public sealed class ScriptRule
     /// <summary>Resets the connection (TCP RST) instead of closing it cleanly.</summary>
     public ScriptRule Abort() => Add(new DisconnectAction(abort: true));
 
+    /// <summary>
+    /// Never replies: the session swallows whatever the client sends until the client closes the
+    /// connection or the server stops, for read-timeout tests.
+    /// </summary>
+    public ScriptRule Hang() => Add(new HangAction());
+
     /// <summary>After the steps, let the server handle the command as it normally would.</summary>
     public ScriptRule ThenDefault()
     {
