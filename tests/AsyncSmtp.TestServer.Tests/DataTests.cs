@@ -140,6 +140,29 @@ public sealed class DataTests
         Assert.Empty(server.Messages);
     }
 
+    [Fact]
+    public async Task Bdat_chunks_over_the_size_limit_are_read_and_refused_with_552()
+    {
+        await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { MaxMessageBytes = 100 });
+        var (client, _) = await RawSmtpClient.ConnectAndGreetAsync(server);
+        await using var __ = client;
+        await client.CommandAsync("EHLO c");
+        await client.CommandAsync("MAIL FROM:<a@x>");
+        await client.CommandAsync("RCPT TO:<b@x>");
+
+        await client.SendAsync("BDAT 60\r\n" + new string('x', 60));
+        Assert.StartsWith("250 ", await client.ReadReplyAsync());
+        await client.SendAsync("BDAT 60 LAST\r\n" + new string('y', 60));
+        Assert.StartsWith("552 5.3.4 ", await client.ReadReplyAsync());
+        await client.CommandAsync("MAIL FROM:<a@x>");
+        await client.CommandAsync("RCPT TO:<b@x>");
+        await client.SendAsync("BDAT 3000 LAST\r\n" + new string('z', 3000));
+        Assert.StartsWith("552 5.3.4 ", await client.ReadReplyAsync());
+
+        Assert.Equal("250 2.0.0 Ok", await client.CommandAsync("NOOP"));
+        Assert.Empty(server.Messages);
+    }
+
     /// <summary>Connects, says EHLO, MAIL, RCPT and DATA, and leaves the client ready for the body.</summary>
     private static async Task<RawSmtpClient> OpenTransactionAsync(SmtpTestServer server)
     {

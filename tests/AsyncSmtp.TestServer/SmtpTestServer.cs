@@ -104,6 +104,11 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
                 throw new InvalidOperationException($"The test server binds loopback only, not {Options.Address}.");
             }
 
+            if (!Certificate.HasPrivateKey)
+            {
+                throw new InvalidOperationException("The server certificate needs its private key.");
+            }
+
             var options = Options.Snapshot();
             var certificate = SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true);
             var context = new ServerContext(options, Script, _recorder, certificate, _stopping.Token);
@@ -181,9 +186,10 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
             {
                 return;
             }
-            catch (SocketException)
+            catch (Exception)
             {
-                // A client that gave up while queued; keep serving the others.
+                // A client that gave up while queued, or a passing shortage of sockets: keep serving.
+                await Task.Delay(10).ConfigureAwait(false);
                 continue;
             }
 

@@ -19,3 +19,6 @@ internal sealed record BdatCommand(long Size, bool Last)
         return new BdatCommand(size, parts.Length == 2);
     }
 }
+
+/// <summary>A BDAT command with the bytes that followed it; Bytes is null when the chunk was over the size limit and dropped.</summary>
+internal sealed record BdatChunk(BdatCommand Command, byte[]? Bytes);

@@ -32,7 +32,7 @@ internal sealed partial class SmtpSession
         {
             if (plan.AnswersCommand)
             {
-                return await RunScriptedAsync(verb, arguments, plan, bdat, chunk).ConfigureAwait(false);
+                return await RunScriptedAsync(verb, arguments, plan, chunk).ConfigureAwait(false);
             }
 
             if (!await RunPlanAsync(plan).ConfigureAwait(false))
@@ -48,7 +48,7 @@ internal sealed partial class SmtpSession
             "MAIL" => await ReplyAsync(Mail(arguments)).ConfigureAwait(false),
             "RCPT" => await ReplyAsync(Rcpt(arguments)).ConfigureAwait(false),
             "DATA" => await DataAsync(arguments).ConfigureAwait(false),
-            "BDAT" => await BdatAsync(bdat, chunk).ConfigureAwait(false),
+            "BDAT" => await BdatAsync(chunk).ConfigureAwait(false),
             "STARTTLS" => await StartTlsAsync(arguments).ConfigureAwait(false),
             "AUTH" => await AuthAsync(arguments).ConfigureAwait(false),
             "RSET" => await ReplyAsync(Rset()).ConfigureAwait(false),
@@ -66,7 +66,7 @@ internal sealed partial class SmtpSession
     /// is possible (so a test that has the reply also sees the record) and after it when the reply must
     /// come first (354 then data, 220 then TLS, 221 then close).
     /// </summary>
-    private async Task<bool> RunScriptedAsync(string verb, string arguments, ScriptPlan plan, BdatCommand? bdat, MemoryStream? chunk)
+    private async Task<bool> RunScriptedAsync(string verb, string arguments, ScriptPlan plan, BdatChunk? chunk)
     {
         var code = plan.ReplyCode;
         var success = plan.IsSuccess;
@@ -82,10 +82,10 @@ internal sealed partial class SmtpSession
             case "RCPT" when success && EnvelopeArgument.Parse(arguments, "TO:") is { } recipient:
                 (_transaction ??= MailTransaction.Empty).AddRecipient(recipient.Address, recipient.Parameters);
                 break;
-            case "BDAT" when success && bdat is not null && chunk is not null:
+            case "BDAT" when success && chunk is not null:
                 var transaction = _transaction ??= MailTransaction.Empty;
                 AppendChunk(transaction, chunk);
-                if (bdat.Last)
+                if (chunk.Command.Last)
                 {
                     FinishBdat(transaction);
                 }
@@ -244,27 +244,22 @@ internal sealed partial class SmtpSession
         return await EndOfMessageAsync(transaction, data, section.Raw, viaBdat: false, section.TooBig).ConfigureAwait(false);
     }
 
-    /// <summary>Reads the chunk announced by BDAT; bytes beyond the size limit are read and dropped. Null when the peer closed.</summary>
-    private async Task<MemoryStream?> ReadChunkAsync(BdatCommand bdat)
+    /// <summary>Reads the chunk announced by BDAT; a chunk over the size limit is read and dropped. Null when the peer closed.</summary>
+    private async Task<BdatChunk?> ReadChunkAsync(BdatCommand bdat)
     {
-        var chunk = new MemoryStream();
         var keep = bdat.Size <= _options.MaxMessageBytes;
-        if (!await _reader.ReadChunkAsync(bdat.Size, keep ? chunk : null, Stopping).ConfigureAwait(false))
+        var bytes = keep ? new MemoryStream((int)bdat.Size) : null;
+        if (!await _reader.ReadChunkAsync(bdat.Size, bytes, Stopping).ConfigureAwait(false))
         {
             return null;
         }
 
-        if (!keep)
-        {
-            chunk.SetLength(bdat.Size > int.MaxValue ? int.MaxValue : bdat.Size);
-        }
-
-        return chunk;
+        return new BdatChunk(bdat, bytes?.ToArray());
     }
 
-    private async Task<bool> BdatAsync(BdatCommand? bdat, MemoryStream? chunk)
+    private async Task<bool> BdatAsync(BdatChunk? chunk)
     {
-        var refusal = bdat is null || chunk is null ? Line(501, "5.5.4", "Syntax: BDAT size [LAST]")
+        var refusal = chunk is null ? Line(501, "5.5.4", "Syntax: BDAT size [LAST]")
             : !Offers("CHUNKING") ? Line(502, "5.5.1", "Error: command not implemented")
             : _transaction is null ? Line(503, "5.5.1", "Error: need MAIL command")
             : _transaction.Recipients.Count == 0 ? Line(503, "5.5.1", "Error: need RCPT command")
@@ -276,27 +271,26 @@ internal sealed partial class SmtpSession
 
         var transaction = _transaction!;
         AppendChunk(transaction, chunk!);
-        if (!bdat!.Last)
+        if (!chunk!.Command.Last)
         {
-            return await ReplyAsync(Line(250, "2.0.0", $"{bdat.Size} bytes received")).ConfigureAwait(false);
+            return await ReplyAsync(Line(250, "2.0.0", $"{chunk.Command.Size} bytes received")).ConfigureAwait(false);
         }
 
         var data = transaction.ChunksTooBig ? Array.Empty<byte>() : transaction.Chunks.ToArray();
         return await EndOfMessageAsync(transaction, data, data, viaBdat: true, transaction.ChunksTooBig).ConfigureAwait(false);
     }
 
-    private void AppendChunk(MailTransaction transaction, MemoryStream chunk)
+    private void AppendChunk(MailTransaction transaction, BdatChunk chunk)
     {
         transaction.HasChunks = true;
-        if (transaction.ChunksTooBig || transaction.Chunks.Length + chunk.Length > _options.MaxMessageBytes)
+        if (transaction.ChunksTooBig || chunk.Bytes is null || transaction.Chunks.Length + chunk.Bytes.Length > _options.MaxMessageBytes)
         {
             transaction.ChunksTooBig = true;
             transaction.Chunks.SetLength(0);
             return;
         }
 
-        chunk.Position = 0;
-        chunk.CopyTo(transaction.Chunks);
+        transaction.Chunks.Write(chunk.Bytes);
     }
 
     private void FinishBdat(MailTransaction transaction)
