@@ -22,12 +22,17 @@ internal sealed class ReopenableFileStream : Stream
         _lastWriteTimeUtc = info.LastWriteTimeUtc;
     }
 
-    /// <summary>Records the file's size and time; FileNotFoundException naming the path when it is not there.</summary>
+    /// <summary>
+    /// Records the file's size and time and checks that it can be opened, so that a missing or unreadable file
+    /// fails when the message is built rather than in the middle of a send. FileNotFoundException names the path.
+    /// </summary>
     public static ReopenableFileStream Create(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"File not found: '{info.FullName}'.", info.FullName);
-        return new ReopenableFileStream(info);
+        var stream = new ReopenableFileStream(info);
+        stream.OpenUnchanged().Dispose();
+        return stream;
     }
 
     public string Path => _path;

@@ -28,13 +28,14 @@ public sealed class SmtpMessage
     }
 
     /// <summary>The From mailbox(es), formatted ("Name &lt;addr&gt;" or the bare address); null when absent.</summary>
-    public string? From => _message.From.Count == 0 ? null : _message.From.ToString();
+    public string? From => _message.From.Count == 0 ? null : string.Join(", ", AddressDisplay.Format(_message.From));
 
-    public string[] To => Format(_message.To);
+    /// <summary>The To addresses, formatted for people: "Name &lt;addr&gt;" (quoted only when needed) or the bare address.</summary>
+    public string[] To => AddressDisplay.Format(_message.To);
 
-    public string[] Cc => Format(_message.Cc);
+    public string[] Cc => AddressDisplay.Format(_message.Cc);
 
-    public string[] Bcc => Format(_message.Bcc);
+    public string[] Bcc => AddressDisplay.Format(_message.Bcc);
 
     public string? Subject => _message.Subject;
 
@@ -99,8 +100,6 @@ public sealed class SmtpMessage
         var recipients = To.Concat(Cc).Concat(Bcc).ToList();
         return $"\"{Subject}\" from {From ?? "(no From)"} to {(recipients.Count == 0 ? "(no recipients)" : string.Join(", ", recipients))}";
     }
-
-    private static string[] Format(InternetAddressList list) => list.Select(a => a.ToString()).ToArray();
 
     private static string ExplicitSender(string sender)
     {

@@ -99,11 +99,17 @@ public sealed class AttachmentTests : IDisposable
     }
 
     [Fact]
-    public async Task The_file_can_be_deleted_after_the_message_is_built_and_sent()
+    public async Task No_handle_is_held_between_sends_and_a_deleted_file_is_refused()
     {
         var path = _dir.File("temp.bin", new byte[100]);
         var message = WithAttachments(path);
+        _ = message.Size;
         await Sent.ContentOf(message);
+
+        // Opening with FileShare.None fails while anyone else has the file open.
+        using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+        }
 
         File.Delete(path);
 

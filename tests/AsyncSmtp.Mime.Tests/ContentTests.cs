@@ -139,7 +139,7 @@ public class ContentTests
     [Fact]
     public void ToString_is_readable()
     {
-        Assert.Equal("\"Report\" from \"Alice\" <alice@example.com> to bob@example.com, \"Secret Sam\" <sam@example.com>", Message().ToString());
+        Assert.Equal("\"Report\" from Alice <alice@example.com> to bob@example.com, Secret Sam <sam@example.com>", Message().ToString());
     }
 
     internal static byte[] Decoded(MimePart part)

@@ -44,13 +44,34 @@ public class CreateTests
             s.Bcc = new[] { "Hidden <hidden@example.com>" };
         }));
 
-        Assert.Equal("\"Alice\" <alice@example.com>", message.From);
-        Assert.Equal(new[] { "\"Bob\" <bob@example.com>", "carol@example.com" }, message.To);
+        Assert.Equal("Alice <alice@example.com>", message.From);
+        Assert.Equal(new[] { "Bob <bob@example.com>", "carol@example.com" }, message.To);
         Assert.Equal(new[] { "cc@example.com" }, message.Cc);
-        Assert.Equal(new[] { "\"Hidden\" <hidden@example.com>" }, message.Bcc);
+        Assert.Equal(new[] { "Hidden <hidden@example.com>" }, message.Bcc);
         Assert.Equal("Hello", message.Subject);
         Assert.Contains("Hello", message.ToString());
         Assert.Contains("carol@example.com", message.ToString());
+    }
+
+    [Fact]
+    public void Formatted_addresses_quote_only_names_that_need_it_and_parse_back()
+    {
+        var message = SmtpMessageFactory.Create(Spec(s =>
+        {
+            s.To = new[] { "\"Doe, John\" <john@example.com>", "\"Ops (night)\" <ops@example.com>", "Jörg Müller <joerg@bücher.example>" };
+            s.Cc = new[] { "Team: a@example.com, B <b@example.com>;" };
+        }));
+
+        Assert.Equal(new[] { "\"Doe, John\" <john@example.com>", "\"Ops (night)\" <ops@example.com>", "Jörg Müller <joerg@bücher.example>" }, message.To);
+        Assert.Equal(new[] { "Team: a@example.com, B <b@example.com>;" }, message.Cc);
+
+        var again = SmtpMessageFactory.Create(Spec(s =>
+        {
+            s.To = message.To;
+            s.Cc = message.Cc;
+        }));
+        Assert.Equal(message.To, again.To);
+        Assert.Equal(message.Cc, again.Cc);
     }
 
     [Fact]

@@ -38,8 +38,8 @@ public sealed class LoadTests : IDisposable
     {
         var message = SmtpMessageFactory.Load(_dir.File("m.eml", Eml));
 
-        Assert.Equal("\"Alice\" <alice@example.com>", message.From);
-        Assert.Equal(new[] { "bob@example.com", "\"Carol\" <carol@example.com>" }, message.To);
+        Assert.Equal("Alice <alice@example.com>", message.From);
+        Assert.Equal(new[] { "bob@example.com", "Carol <carol@example.com>" }, message.To);
         Assert.Equal(new[] { "cc@example.com" }, message.Cc);
         Assert.Equal(new[] { "hidden@example.com" }, message.Bcc);
         Assert.Equal("Grüße", message.Subject);
