@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using AsyncSmtp.TestServer;
+
+namespace AsyncSmtp.Client.Tests;
+
+public class TransportTests
+{
+    private static SmtpEnvelope Envelope => new("a@example.com", new SmtpRecipient[] { "b@example.com" });
+
+    [Fact]
+    public async Task ConnectsOverIPv6AndFromAGivenSourceAddress()
+    {
+        await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { Address = IPAddress.IPv6Loopback });
+        using var client = new SmtpClient(new SmtpClientOptions
+        {
+            Host = "::1", Port = server.Port, TlsMode = SmtpTlsMode.None, SourceAddress = IPAddress.IPv6Loopback,
+        });
+        await client.ConnectAsync();
+        Assert.Equal(IPAddress.IPv6Loopback, ((IPEndPoint)client.LocalEndPoint!).Address);
+        Assert.Equal(server.Port, ((IPEndPoint)client.RemoteEndPoint!).Port);
+    }
+
+    [Fact]
+    public async Task ARefusedConnectionIsAConnectError()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0)) { probe.Start(); port = ((IPEndPoint)probe.LocalEndpoint).Port; }
+        using var client = new SmtpClient(new SmtpClientOptions { Host = "127.0.0.1", Port = port });
+        var ex = await Assert.ThrowsAsync<SmtpConnectException>(() => client.ConnectAsync());
+        Assert.IsNotType<SmtpConnectTimeoutException>(ex);
+    }
+
+    [Fact]
+    public async Task ASlowGreetingIsAConnectTimeoutAndASlowReplyAReadTimeout()
+    {
+        await using var server = SmtpTestServer.StartNew();
+        server.OnGreeting().Once().Delay(3000).ThenDefault();
+        var options = new SmtpClientOptions { Host = server.Host, Port = server.Port, TlsMode = SmtpTlsMode.None, ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+        using var client = new SmtpClient(options);
+        await Assert.ThrowsAsync<SmtpConnectTimeoutException>(() => client.ConnectAsync());
+
+        server.On("NOOP").Hang();
+        options.Timeout = TimeSpan.FromMilliseconds(300);
+        options.ConnectTimeout = TimeSpan.FromSeconds(20);
+        await client.ConnectAsync();
+        await Assert.ThrowsAsync<SmtpReadTimeoutException>(() => client.NoopAsync());
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task ConnectsOverAUnixDomainSocket()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"asyncsmtp-{Guid.NewGuid():N}.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        var serverTask = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptAsync();
+            using var stream = new NetworkStream(socket);
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            await stream.WriteAsync("220 unix ready\r\n"u8.ToArray());
+            Assert.StartsWith("EHLO", await reader.ReadLineAsync());
+            await stream.WriteAsync("250 hello\r\n"u8.ToArray());
+            Assert.Equal("QUIT", await reader.ReadLineAsync());
+            await stream.WriteAsync("221 bye\r\n"u8.ToArray());
+        });
+        try
+        {
+            using var client = new SmtpClient(new SmtpClientOptions { UnixSocketPath = path, TlsMode = SmtpTlsMode.None });
+            await client.ConnectAsync();
+            Assert.Equal("unix ready", client.Greeting!.Message);
+            await client.QuitAsync();
+            await serverTask;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task UsesACallersConnectedSocket()
+    {
+        await using var server = SmtpTestServer.StartNew();
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port);
+        using var client = new SmtpClient(new SmtpClientOptions { ConnectedSocket = socket, TlsMode = SmtpTlsMode.None });
+        await client.ConnectAsync();
+        Assert.Equal(250, (await client.NoopAsync()).Code);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DeliversALargeMessageByteExactWithAndWithoutChunking(bool chunking)
+    {
+        await using var server = SmtpTestServer.StartNew();
+        var body = new StringBuilder("Subject: big\r\n\r\n");
+        var random = new Random(7);
+        while (body.Length < 3_000_000)
+            body.Append(random.Next(10) == 0 ? "." : "").Append(new string((char)('a' + random.Next(26)), random.Next(1, 200))).Append("\r\n");
+        byte[] bytes = Encoding.ASCII.GetBytes(body.ToString());
+        var progress = new List<long>();
+        using var client = new SmtpClient(new SmtpClientOptions { Host = server.Host, Port = server.Port, TlsMode = SmtpTlsMode.None, UseChunking = chunking });
+        await client.ConnectAsync();
+        var result = await client.SendAsync(Envelope, SmtpContent.FromStream(new MemoryStream(bytes)), new SynchronousProgress(progress));
+        var received = await server.WaitForMessageAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(chunking, received.ViaBdat);
+        Assert.Equal(bytes, received.Data);
+        Assert.Contains($"SIZE={bytes.Length}", received.MailParameters);
+        Assert.Equal(bytes.Length, progress[^1]);
+        Assert.True(progress.Count > 10);
+        Assert.Equal(250, result.Response.Code);
+    }
+
+    private sealed class SynchronousProgress(List<long> values) : IProgress<long>
+    {
+        public void Report(long value) { lock (values) values.Add(value); }
+    }
+}
