@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace AsyncSmtp.TestServer.Tests;
@@ -42,7 +43,7 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         return (client, await client.ReadReplyAsync());
     }
 
-    public bool IsEncrypted => _stream is SslStream;
+    public X509Certificate? RemoteCertificate => (_stream as SslStream)?.RemoteCertificate;
 
     public async Task SendAsync(string text) => await SendAsync(Encoding.UTF8.GetBytes(text));
 

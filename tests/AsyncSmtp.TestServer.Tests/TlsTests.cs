@@ -93,6 +93,20 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task A_certificate_for_another_name_can_be_served_for_mismatch_tests()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var other = TestCertificate.Create("other.example", now.AddDays(-10), now.AddDays(-1));
+        await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { ImplicitTls = true, Certificate = other });
+        await using var client = await RawSmtpClient.ConnectAsync(server, implicitTls: true);
+
+        Assert.StartsWith("220 ", await client.ReadReplyAsync());
+        Assert.Equal(other.Thumbprint, client.RemoteCertificate!.GetCertHashString());
+        Assert.Equal("CN=other.example", other.Subject);
+        Assert.Empty(other.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateIPAddresses());
+    }
+
+    [Fact]
     public void Certificate_is_a_localhost_certificate_with_its_private_key()
     {
         using var server = new SmtpTestServer();

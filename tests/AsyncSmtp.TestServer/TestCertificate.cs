@@ -19,13 +19,27 @@ public static class TestCertificate
     /// </summary>
     public static X509Certificate2 Create()
     {
+        var now = DateTimeOffset.UtcNow;
+        return Create("localhost", now.AddDays(-1), now.AddYears(1));
+    }
+
+    /// <summary>
+    /// A new RSA 2048 self-signed server certificate for <paramref name="dnsName"/> (the loopback IP
+    /// addresses are added only for "localhost"), for tests of host-name mismatch or expiry.
+    /// </summary>
+    public static X509Certificate2 Create(string dnsName, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
         using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={dnsName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
         var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddIpAddress(IPAddress.IPv6Loopback);
+        names.AddDnsName(dnsName);
+        if (dnsName == "localhost")
+        {
+            names.AddIpAddress(IPAddress.Loopback);
+            names.AddIpAddress(IPAddress.IPv6Loopback);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
@@ -33,8 +47,7 @@ public static class TestCertificate
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
 
-        var now = DateTimeOffset.UtcNow;
-        using var ephemeral = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        using var ephemeral = request.CreateSelfSigned(notBefore, notAfter);
 
         // An ephemeral key cannot serve an SslStream on every platform; a PFX round trip gives a
         // persisted, exportable key that works on Linux, macOS and Windows alike.
