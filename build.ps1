@@ -29,7 +29,8 @@ switch ($Task) {
     'Clean' { Invoke-Clean -Root $root }
     'Build' { Invoke-ModuleBuild -Root $root -Configuration $Configuration }
     'Docs' { & (Join-Path $root 'build/Compile-Help.ps1') -Root $root -ModuleDir (Get-ModuleOutputDir $root) }
-    'Test' { & (Join-Path $root 'build/Test.ps1') -Root $root -Configuration $Configuration }
+    # Test.ps1's "exit 1" only ends that script: pass its code on, or a failed run would exit 0.
+    'Test' { & (Join-Path $root 'build/Test.ps1') -Root $root -Configuration $Configuration; exit $LASTEXITCODE }
     'Demo' {
         Invoke-ModuleBuild -Root $root -Configuration $Configuration
         & (Join-Path $root 'build/Demo.ps1') -Root $root -Configuration $Configuration

@@ -40,4 +40,4 @@ if (Get-ChildItem $pesterDir -Filter '*.Tests.ps1' -ErrorAction SilentlyContinue
 
 foreach ($b in $broken) { Write-Host "Test run broken: $b" -ForegroundColor Red; $totals.failed++ }
 Write-Host ("Tests: {0} passed, {1} failed, {2} skipped" -f $totals.passed, $totals.failed, $totals.skipped)
-if ($totals.failed -gt 0) { exit 1 }
+exit ([int]($totals.failed -gt 0))
