@@ -95,16 +95,15 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private string _oneShotServer = string.Empty;
     private SmtpNotify _notify;
 
-    protected override void BeginProcessingCore()
-    {
-        if (IsOneShot) _oneShotOptions = BuildClientOptions(out _oneShotServer);
-        _notify = ToNotify(DeliveryNotificationOption);
-    }
+    protected override void BeginProcessingCore() => _notify = ToNotify(DeliveryNotificationOption);
 
     protected override void ProcessRecord()
     {
-        var session = IsOneShot ? null : Session;
+        // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
+        // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
+        var session = IsOneShot ? MessageBuilder.Unwrap(Message) as SmtpSession : Session;
         if (session is not null && !session.IsConnected) ThrowTerminatingError(SessionGuard.ClosedError(session));
+        if (session is null && _oneShotOptions is null) _oneShotOptions = BuildClientOptions(out _oneShotServer);
 
         var approved = new List<OutgoingMessage>();
         foreach (var message in PrepareMessages())

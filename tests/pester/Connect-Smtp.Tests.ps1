@@ -248,7 +248,6 @@ Describe 'Connect-Smtp' {
             $run.PowerShell.Stop()
             $clock.ElapsedMilliseconds | Should -BeLessThan 1500
             $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
-            $run.PowerShell.Streams.Error | Should -BeNullOrEmpty
             $run.PowerShell.Dispose()
         }
     }

@@ -1,0 +1,428 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    function Assert-SmtpError {
+        param($ErrorRecord, [string] $ErrorId, [string] $Category, $Target)
+        $ErrorRecord | Should -Not -BeNullOrEmpty
+        @($ErrorRecord).Count | Should -Be 1
+        $ErrorRecord.FullyQualifiedErrorId | Should -Be "$ErrorId,AsyncSmtp.Commands.SendSmtpMessageCommand"
+        $ErrorRecord.CategoryInfo.Category | Should -Be $Category
+        if ($PSBoundParameters.ContainsKey('Target')) { $ErrorRecord.TargetObject | Should -Be $Target }
+    }
+
+    function Send-Simple {
+        # One small message over the session; extra parameters pass through.
+        param([Parameter(Mandatory)] $Session, [string[]] $To = 'bob@example.com', [string] $Subject = 'Hello')
+        Send-SmtpMessage -Session $Session -From 'alice@example.com' -To $To -Subject $Subject -Body 'Hi Bob'
+    }
+}
+
+Describe 'Send-SmtpMessage' {
+    BeforeAll {
+        $script:server = Start-TestSmtpServer -Users @{ alice = 'S3cret-pa55' }
+        $script:conn = Get-ConnectionSplat $server
+        $script:endpoint = Get-ServerEndpoint $server
+        $script:session = Connect-Smtp @conn
+        $script:work = Join-Path ([IO.Path]::GetTempPath()) ("asyncsmtp-send-" + [guid]::NewGuid())
+        New-Item -ItemType Directory $work | Out-Null
+    }
+    AfterAll {
+        $session | Disconnect-Smtp
+        $server.Dispose()
+        Remove-Item -Recurse -Force $work -ErrorAction Ignore
+    }
+    BeforeEach {
+        $server.Script.Clear(); $server.Clear()
+        if (-not $session.IsConnected) { $script:session = Connect-Smtp @conn }
+    }
+
+    Context 'content from parameters' {
+        It 'sends the message and returns an SmtpSendResult with the server''s final reply' {
+            $result = Send-SmtpMessage -Session $session -From 'Alice <alice@example.com>' -To 'bob@example.com' -Cc 'carol@example.com' `
+                -Bcc 'dave@example.com' -Subject 'Quarterly report' -Body 'Numbers attached.'
+            $result | Should -BeOfType ([AsyncSmtp.SmtpSendResult])
+            $result.Sender | Should -Be 'alice@example.com'
+            $result.Recipients | Should -Be @('bob@example.com', 'carol@example.com', 'dave@example.com')
+            $result.RejectedRecipients | Should -BeNullOrEmpty
+            $result.Response | Should -Match 'queued as [0-9A-F]+'
+            $result.SmtpServer | Should -Be $server.Host
+            $result.Port | Should -Be $server.Port
+            $result.Size | Should -BeGreaterThan 0
+            $result.Elapsed | Should -BeOfType ([timespan])
+
+            $received = $server.WaitForMessage(5000)
+            $result.Response | Should -Match $received.QueueId
+            $received.Sender | Should -Be 'alice@example.com'
+            $received.Recipients | Should -Be @('bob@example.com', 'carol@example.com', 'dave@example.com')
+            $received.Text | Should -Match '(?m)^Subject: Quarterly report\r$'
+            $received.Text | Should -Match ([regex]::Escape("Message-Id: <$($result.MessageId)>"))
+            $received.Data.Length | Should -Be $result.Size
+        }
+
+        It 'never transmits Bcc' {
+            $null = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Bcc 'secret@example.com' -Subject 'x' -Body 'y'
+            $received = $server.WaitForMessage(5000)
+            $received.Recipients | Should -Contain 'secret@example.com'
+            $received.Text | Should -Not -Match 'secret@example.com'
+            $received.Text | Should -Not -Match '(?im)^Bcc:'
+        }
+
+        It 'builds HTML alternatives, attachments, priority and extra headers' {
+            $file = Join-Path $work 'report.csv'
+            Set-Content $file 'a,b' -NoNewline
+            $null = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'Rich' -Body 'plain' `
+                -HtmlBody '<p>html</p>' -Attachments $file -Priority High -Header @{ 'X-Ticket' = 'T-42' }
+            $text = $server.WaitForMessage(5000).Text
+            $text | Should -Match 'multipart/alternative'
+            $text | Should -Match 'report\.csv'
+            $text | Should -Match '(?m)^X-Priority: 1'
+            $text | Should -Match '(?m)^X-Ticket: T-42\r$'
+        }
+
+        It 'reports a missing attachment as PathNotFound and sends nothing' {
+            $missing = Join-Path $work 'nope.pdf'
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Attachments $missing -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,AsyncSmtp.Commands.SendSmtpMessageCommand'
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $server.Commands | Where-Object { $_ -like 'MAIL*' } | Should -BeNullOrEmpty
+        }
+
+        It 'reports a malformed address as SmtpInvalidArgument' {
+            $r = Send-SmtpMessage -Session $session -From 'not an address' -To 'bob@example.com' -Subject 'x' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -Be 'SmtpInvalidArgument,AsyncSmtp.Commands.SendSmtpMessageCommand'
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+
+        It 'lets -Sender and -Recipient override the headers' {
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -Sender 'bounces@example.com' -Recipient 'archive@example.com'
+            $received = $server.WaitForMessage(5000)
+            $received.Sender | Should -Be 'bounces@example.com'
+            $received.Recipients | Should -Be @('archive@example.com')
+            $received.Text | Should -Match '(?m)^To: bob@example.com'
+            $r.Recipients | Should -Be @('archive@example.com')
+        }
+
+        It 'asks for delivery status notifications with -DeliveryNotificationOption' {
+            $null = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -DeliveryNotificationOption OnSuccess, OnFailure
+            $received = $server.WaitForMessage(5000)
+            $received.RecipientParameters['bob@example.com'] | Should -Contain 'NOTIFY=SUCCESS,FAILURE'
+        }
+    }
+
+    Context 'raw messages' {
+        It 'sends a raw string byte for byte, normalising line ends and dot-stuffing so nothing ends DATA early' {
+            $raw = "From: a@example.com`nSubject: raw`n`nline one`n.`n..two dots`rbare CR`r`nend"
+            $r = Send-SmtpMessage -Session $session -RawMessage $raw -Sender 'a@example.com' -Recipient 'b@example.com'
+            $received = $server.WaitForMessage(5000)
+            $expected = [Text.Encoding]::UTF8.GetBytes("From: a@example.com`r`nSubject: raw`r`n`r`nline one`r`n.`r`n..two dots`r`nbare CR`r`nend`r`n")
+            [Convert]::ToBase64String($received.Data) | Should -Be ([Convert]::ToBase64String($expected))
+            $r.Size | Should -Be ([Text.Encoding]::UTF8.GetByteCount($raw))
+            @($server.Messages).Count | Should -Be 1
+        }
+
+        It 'sends raw bytes as they are and reads the Message-ID from them' {
+            $bytes = [Text.Encoding]::UTF8.GetBytes("Message-ID: <raw-1@example.com>`r`nSubject: bytes`r`n`r`nbody`r`n")
+            $r = Send-SmtpMessage -Session $session -RawMessage $bytes -Sender 'a@example.com' -Recipient 'b@example.com', 'c@example.com'
+            $r.MessageId | Should -Be 'raw-1@example.com'
+            $r.Recipients | Should -Be @('b@example.com', 'c@example.com')
+            [Convert]::ToBase64String($server.WaitForMessage(5000).Data) | Should -Be ([Convert]::ToBase64String($bytes))
+        }
+
+        It 'needs -Sender and -Recipient: a usage error otherwise' {
+            $e = Get-TerminatingError { Send-SmtpMessage -Session $session -RawMessage "Subject: x`r`n`r`ny" -Recipient 'b@example.com' }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'Sender'
+        }
+
+        It 'refuses a control character in an envelope address before sending it (SmtpInvalidArgument)' {
+            $r = Send-SmtpMessage -Session $session -RawMessage "Subject: x`r`n`r`ny" -Sender "a@example.com>`r`nRCPT TO:<evil@example.com" -Recipient 'b@example.com' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            Assert-SmtpError $errs[0] SmtpInvalidArgument InvalidArgument
+            $server.Commands | Where-Object { $_ -like '*evil*' } | Should -BeNullOrEmpty
+            $session.IsConnected | Should -BeTrue
+        }
+
+        It 'refuses two content forms at once' {
+            $e = Get-TerminatingError { Send-SmtpMessage -Session $session -RawMessage 'x' -Sender 'a@example.com' -Recipient 'b@example.com' -Subject 'also' }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument
+        }
+    }
+
+    Context 'the pipeline' {
+        It 'sends every New-SmtpMessage object piped in, one result each' {
+            $results = 1..5 | ForEach-Object { New-SmtpMessage -From 'alice@example.com' -To "user$_@example.com" -Subject "Msg $_" -Body 'x' } |
+                Send-SmtpMessage -Session $session
+            $results.Count | Should -Be 5
+            $results.Recipients | Should -Be (1..5 | ForEach-Object { "user$_@example.com" })
+            $server.WaitForMessages(5, 5000).Count | Should -Be 5
+        }
+
+        It 'takes the session from the pipeline' {
+            $r = $session | Send-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'piped session' -Body 'x'
+            $r.Recipients | Should -Be @('bob@example.com')
+        }
+
+        It 'sends .eml files from Get-ChildItem' {
+            $dir = Join-Path $work 'eml'
+            New-Item -ItemType Directory $dir -Force | Out-Null
+            1..3 | ForEach-Object {
+                (New-SmtpMessage -From 'alice@example.com' -To "file$_@example.com" -Subject "File $_" -Body "body $_").Save((Join-Path $dir "m$_.eml"))
+            }
+            $results = Get-ChildItem $dir -Filter *.eml | Send-SmtpMessage -Session $session
+            $results.Count | Should -Be 3
+            ($server.WaitForMessages(3, 5000).Recipients | Sort-Object) | Should -Be @('file1@example.com', 'file2@example.com', 'file3@example.com')
+        }
+
+        It 'expands wildcards in -Path and reports a missing file without stopping' {
+            $dir = Join-Path $work 'wild'
+            New-Item -ItemType Directory $dir -Force | Out-Null
+            (New-SmtpMessage -From 'alice@example.com' -To 'w@example.com' -Subject 'W' -Body 'w').Save((Join-Path $dir 'w.eml'))
+            $missing = Join-Path $dir 'missing.eml'
+            $r = Send-SmtpMessage -Session $session -Path $missing, (Join-Path $dir '*.eml') -ErrorVariable errs -ErrorAction SilentlyContinue
+            @($r).Count | Should -Be 1
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,AsyncSmtp.Commands.SendSmtpMessageCommand'
+            $errs[0].TargetObject | Should -Be $missing
+        }
+
+        It 'keeps going after a refused message: one error for it, one result for each of the others' {
+            $server.On('MAIL FROM:<blocked@').Reply('550 5.7.1 Sender blocked') | Out-Null
+            $senders = 'ok1@example.com', 'blocked@example.com', 'ok2@example.com'
+            $results = $senders | ForEach-Object { New-SmtpMessage -From $_ -To 'bob@example.com' -Subject 's' -Body 'b' } |
+                Send-SmtpMessage -Session $session -ErrorVariable errs -ErrorAction SilentlyContinue
+            $results.Sender | Should -Be @('ok1@example.com', 'ok2@example.com')
+            Assert-SmtpError $errs[0] SmtpSenderRejected PermissionDenied 'blocked@example.com'
+            $session.IsConnected | Should -BeTrue
+        }
+    }
+
+    Context 'refusals' {
+        It 'reports each refused recipient as a non-terminating SmtpRecipientRejected, plus the result' {
+            $server.On('RCPT TO:<bad@').Reply('550 5.1.1 No such user') | Out-Null
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'good@example.com', 'bad@example.com' -Subject 'x' -Body 'y' -ErrorVariable errs -ErrorAction SilentlyContinue
+            Assert-SmtpError $errs[0] SmtpRecipientRejected InvalidArgument 'bad@example.com'
+            $errs[0].Exception.Code | Should -Be 550
+            $errs[0].Exception.EnhancedStatusCode | Should -Be '5.1.1'
+            $errs[0].ErrorDetails.Message | Should -Match 'No such user'
+            $r.Recipients | Should -Be @('good@example.com')
+            $r.RejectedRecipients.Count | Should -Be 1
+            $r.RejectedRecipients[0].Address | Should -Be 'bad@example.com'
+            $r.RejectedRecipients[0].Code | Should -Be 550
+            $r.RejectedRecipients[0].EnhancedStatusCode | Should -Be '5.1.1'
+            $r.RejectedRecipients[0].Message | Should -Match 'No such user'
+            $server.Messages[-1].Recipients | Should -Be @('good@example.com')
+        }
+
+        It 'reports every recipient refused as SmtpRecipientsRejected and sends nothing' {
+            $server.On('RCPT TO:').Reply('550 5.1.1 No such user') | Out-Null
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'x@example.com', 'y@example.com' -Subject 'x' -Body 'y' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            Assert-SmtpError $errs[0] SmtpRecipientsRejected InvalidArgument
+            $errs[0].Exception.Refusals.Count | Should -Be 2
+            $server.Messages | Should -BeNullOrEmpty
+            $server.Script.Clear()
+            (Send-Simple $session).Recipients | Should -Be @('bob@example.com')
+        }
+
+        It 'reports a refused sender as SmtpSenderRejected and the session stays usable' {
+            $server.On('MAIL FROM:').Reply('553 5.7.1 Not your address').Once() | Out-Null
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -ErrorVariable errs -ErrorAction SilentlyContinue
+            Assert-SmtpError $errs[0] SmtpSenderRejected PermissionDenied 'alice@example.com'
+            $errs[0].Exception | Should -BeOfType ([AsyncSmtp.Client.SmtpSenderRefusedException])
+            $r | Should -BeNullOrEmpty
+            (Send-Simple $session).Sender | Should -Be 'alice@example.com'
+        }
+
+        It 'keeps the ErrorId of a transient 4xx refusal and makes it ResourceUnavailable' {
+            $server.On('MAIL FROM:').Reply('451 4.3.0 Try again later').Once() | Out-Null
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -ErrorVariable errs -ErrorAction SilentlyContinue
+            Assert-SmtpError $errs[0] SmtpSenderRejected ResourceUnavailable 'alice@example.com'
+            $errs[0].Exception.IsTransient | Should -BeTrue
+        }
+
+        It 'reports a refused message body as SmtpMessageRejected' {
+            $server.OnEndOfMessage().Reply('554 5.6.0 Content rejected').Once() | Out-Null
+            $msg = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'spam' -Body 'buy now'
+            $r = Send-SmtpMessage -Session $session -Message $msg -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            Assert-SmtpError $errs[0] SmtpMessageRejected InvalidData
+            $errs[0].TargetObject | Should -Be $msg
+            $session.IsConnected | Should -BeTrue
+        }
+
+        It 'reports a 552 at the end of the message as SmtpMessageTooLarge' {
+            $server.OnEndOfMessage().Reply('552 5.3.4 Message too big').Once() | Out-Null
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -ErrorVariable errs -ErrorAction SilentlyContinue
+            Assert-SmtpError $errs[0] SmtpMessageTooLarge LimitsExceeded
+        }
+
+        It 'refuses a message larger than the server''s SIZE before sending it (SmtpMessageTooLarge)' {
+            $small = Start-TestSmtpServer -Extensions 'PIPELINING', 'SIZE 1000', '8BITMIME' -NoStartTls
+            try {
+                $c = Get-ConnectionSplat $small
+                $s = Connect-Smtp @c
+                $r = Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'big' -Body ('x' * 5000) -ErrorVariable errs -ErrorAction SilentlyContinue
+                $r | Should -BeNullOrEmpty
+                Assert-SmtpError $errs[0] SmtpMessageTooLarge LimitsExceeded
+                $small.Messages | Should -BeNullOrEmpty
+                $s.IsConnected | Should -BeTrue
+                $s | Disconnect-Smtp
+            } finally { $small.Dispose() }
+        }
+
+        It 'needs SMTPUTF8 for a non-ASCII address: SmtpExtensionNotSupported when it is not offered' {
+            $ascii = Start-TestSmtpServer -Extensions 'PIPELINING', '8BITMIME' -NoStartTls
+            try {
+                $c = Get-ConnectionSplat $ascii
+                $s = Connect-Smtp @c
+                $r = Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'jörg@example.com' -Subject 'x' -Body 'y' -ErrorVariable errs -ErrorAction SilentlyContinue
+                $r | Should -BeNullOrEmpty
+                Assert-SmtpError $errs[0] SmtpExtensionNotSupported NotImplemented
+                $ascii.Messages | Should -BeNullOrEmpty
+                $s | Disconnect-Smtp
+            } finally { $ascii.Dispose() }
+        }
+    }
+
+    Context 'a connection that dies' {
+        It 'ends with a terminating SmtpServerDisconnected when the server hangs up before the final reply, and nothing counts as sent' {
+            $server.OnEndOfMessage().Disconnect() | Out-Null
+            $e = Get-TerminatingError { Send-Simple $session }
+            Assert-SmtpError $e SmtpServerDisconnected ConnectionError $endpoint
+            $server.Messages | Should -BeNullOrEmpty
+            $session.IsConnected | Should -BeFalse
+        }
+
+        It 'ends with SmtpReadTimeout when the final reply does not come in time' {
+            $c = $conn.Clone(); $c.TimeoutSec = 1
+            $s = Connect-Smtp @c
+            $server.OnEndOfMessage().Delay(4000) | Out-Null
+            $e = Get-TerminatingError { Send-Simple $s }
+            Assert-SmtpError $e SmtpReadTimeout OperationTimeout $endpoint
+            $s.IsConnected | Should -BeFalse
+        }
+
+        It 'refuses a closed session with a terminating SmtpSessionClosed' {
+            $s = Connect-Smtp @conn
+            $s | Disconnect-Smtp
+            $e = Get-TerminatingError { Send-Simple $s }
+            Assert-SmtpError $e SmtpSessionClosed InvalidOperation $endpoint
+        }
+
+        It 'stops within a second of Ctrl+C mid-send and leaves the session closed, not claiming to be usable' {
+            $server.OnEndOfMessage().Delay(20000) | Out-Null
+            $run = Start-InOtherRunspace 'param($s) Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject stop -Body x' $session
+            Wait-Until { $server.Commands | Where-Object { $_ -like 'BDAT*' -or $_ -eq 'DATA' } } | Should -BeTrue
+            Start-Sleep -Milliseconds 100
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $run.PowerShell.Stop()
+            $clock.ElapsedMilliseconds | Should -BeLessThan 1500
+            $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+            $session.IsConnected | Should -BeFalse
+            $server.Messages | Should -BeNullOrEmpty
+            $run.PowerShell.Dispose()
+        }
+    }
+
+    Context '-WhatIf' {
+        It 'sends nothing over a session' {
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -WhatIf
+            $r | Should -BeNullOrEmpty
+            $server.Commands | Where-Object { $_ -like 'MAIL*' } | Should -BeNullOrEmpty
+        }
+
+        It 'does not even connect in one-shot form' {
+            $r = Send-SmtpMessage @conn -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -WhatIf
+            $r | Should -BeNullOrEmpty
+            $server.Sessions | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'one-shot' {
+        It 'connects, sends and quits' {
+            $r = Send-SmtpMessage @conn -From 'alice@example.com' -To 'bob@example.com' -Subject 'one-shot' -Body 'x'
+            $r.Response | Should -Match 'queued'
+            $server.Sessions.Count | Should -Be 1
+            $server.Sessions[0].Commands[-1] | Should -Be 'QUIT'
+            $server.Sessions[0].WaitForClose(3000) | Should -BeTrue
+        }
+
+        It 'sends a whole pipeline over one connection' {
+            $results = 1..3 | ForEach-Object { New-SmtpMessage -From 'alice@example.com' -To "p$_@example.com" -Subject 'x' -Body 'y' } | Send-SmtpMessage @conn
+            $results.Count | Should -Be 3
+            $server.Sessions.Count | Should -Be 1
+        }
+
+        It 'logs in over STARTTLS like the README''s main job' {
+            $r = Send-SmtpMessage -SmtpServer $server.Host -Port $server.Port -StartTls -SkipCertificateCheck -Credential (New-TestCredential) `
+                -From 'alice@example.com' -To 'bob@example.com' -Subject 'secure' -Body 'x' -TimeoutSec 10
+            $received = $server.WaitForMessage(5000)
+            $received.IsEncrypted | Should -BeTrue
+            $received.AuthenticatedUser | Should -Be 'alice'
+            $r.MessageId | Should -Not -BeNullOrEmpty
+        }
+
+        It 'fails to connect with a terminating SmtpConnectFailed' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+            $e = Get-TerminatingError { Send-SmtpMessage -SmtpServer 127.0.0.1 -Port $port -NoTls -From 'a@example.com' -To 'b@example.com' -Subject 'x' }
+            Assert-SmtpError $e SmtpConnectFailed ConnectionError "127.0.0.1:$port"
+        }
+    }
+
+    Context 'verbose output and progress' {
+        It 'shows the C:/S: exchange, the body only as a size, never the password' {
+            $all = Send-SmtpMessage @conn -Credential (New-TestCredential) -AllowUnencryptedAuthentication -AuthenticationMethod Plain -From 'alice@example.com' -To 'bob@example.com' `
+                -Subject 'verbose' -Body 'BODY-TEXT-NOT-LOGGED' -Verbose 4>&1
+            $verbose = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $verbose | Where-Object { $_ -like 'C: MAIL FROM:<alice@example.com>*' } | Should -Not -BeNullOrEmpty
+            $verbose | Where-Object { $_ -like 'S: 250*' } | Should -Not -BeNullOrEmpty
+            $verbose | Where-Object { $_ -like 'C: AUTH *' } | Should -Match '\*{8}'
+            $joined = $verbose -join "`n"
+            $joined | Should -Not -Match 'BODY-TEXT-NOT-LOGGED'
+            $joined | Should -Not -Match 'S3cret-pa55'
+            $joined | Should -Match '\d+ bytes'
+        }
+
+        It 'shows the exchange of a -Session send too' {
+            $verbose = @(Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $verbose | Where-Object { $_ -like 'C: RCPT TO:<bob@example.com>*' } | Should -Not -BeNullOrEmpty
+        }
+
+        It 'shows no verbose output without -Verbose' {
+            $out = Send-Simple $session 4>&1
+            @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -Be 0
+        }
+
+        It 'reports progress while a large message uploads' {
+            $run = Start-InOtherRunspace @'
+param($s)
+$ProgressPreference = 'Continue'
+Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject big -Body ('0123456789abcdef' * 131072)
+'@ $session
+            $null = $run.PowerShell.EndInvoke($run.Handle)
+            $progress = @($run.PowerShell.Streams.Progress)
+            $run.PowerShell.Dispose()
+            $progress.Count | Should -BeGreaterThan 2
+            ($progress | Where-Object PercentComplete -GE 0 | Select-Object -Last 1 -Skip 0).PercentComplete | Should -BeGreaterThan 0
+            $progress[-1].RecordType | Should -Be 'Completed'
+            Wait-Until { $server.Messages | Where-Object { $_.Data.Length -gt 2000000 } } | Should -BeTrue -Because "messages received: $(($server.Messages | ForEach-Object { $_.Data.Length }) -join ', ')"
+        }
+    }
+
+    Context 'concurrent use of one session' {
+        It 'serialises two pipelines sending over the same session' {
+            $script = 'param($s, $n) 1..10 | ForEach-Object { Send-SmtpMessage -Session $s -From alice@example.com -To "$n$_@example.com" -Subject x -Body y }'
+            $a = Start-InOtherRunspace $script $session, 'a'
+            $b = Start-InOtherRunspace $script $session, 'b'
+            $ra = $a.PowerShell.EndInvoke($a.Handle); $rb = $b.PowerShell.EndInvoke($b.Handle)
+            $a.PowerShell.Streams.Error | Should -BeNullOrEmpty
+            $b.PowerShell.Streams.Error | Should -BeNullOrEmpty
+            ($ra.Count + $rb.Count) | Should -Be 20
+            $server.WaitForMessages(20, 5000).Count | Should -Be 20
+            $a.PowerShell.Dispose(); $b.PowerShell.Dispose()
+        }
+    }
+}
