@@ -97,7 +97,7 @@ internal sealed partial class SmtpSession
             case "RSET" when success:
                 _transaction = null;
                 break;
-            case "STARTTLS" when code == 220:
+            case "STARTTLS" when code == 220 && !_encrypted:
                 DiscardPipelinedBytes();
                 break;
         }
@@ -110,7 +110,7 @@ internal sealed partial class SmtpSession
         return verb switch
         {
             "DATA" when code == 354 => await ReceiveDataAsync().ConfigureAwait(false),
-            "STARTTLS" when code == 220 => await UpgradeToTlsAsync().ConfigureAwait(false),
+            "STARTTLS" when code == 220 && !_encrypted => await UpgradeToTlsAsync().ConfigureAwait(false),
             "QUIT" => false,
             _ => true,
         };
@@ -169,8 +169,8 @@ internal sealed partial class SmtpSession
             return Line(501, "5.5.4", "Syntax: MAIL FROM:<address>");
         }
 
-        var smtpUtf8 = sender.Parameters.Any(p => p.Equals("SMTPUTF8", StringComparison.OrdinalIgnoreCase));
-        if (RefuseParameters(sender, smtpUtf8) is { } refusal)
+        var transaction = new MailTransaction(sender.Address, sender.Parameters);
+        if (RefuseParameters(sender, transaction.RequestedSmtpUtf8) is { } refusal)
         {
             return refusal;
         }
@@ -180,7 +180,7 @@ internal sealed partial class SmtpSession
             return Line(552, "5.3.4", "Error: message size exceeds fixed limit");
         }
 
-        _transaction = new MailTransaction(sender.Address, sender.Parameters);
+        _transaction = transaction;
         return Line(250, "2.1.0", "Ok");
     }
 
