@@ -71,7 +71,13 @@ public sealed class SmtpMessage
         Serialise(MimeOptions.Save(_international), file);
     }
 
-    /// <summary>The envelope: explicit values when given, else taken from the headers (see <see cref="HeaderEnvelope"/>).</summary>
+    /// <summary>
+    /// The envelope: explicit values when given, else from the headers — sender = Sender, else From (one mailbox);
+    /// recipients = To + Cc + Bcc; when the message has exactly one Resent block, Resent-Sender/Resent-From and
+    /// Resent-To + Resent-Cc + Resent-Bcc instead; more than one Resent block is an error. Addresses are bare
+    /// addr-specs, groups expanded, duplicates removed ignoring case. SmtpArgumentException when no sender or no
+    /// recipient can be found.
+    /// </summary>
     /// <param name="sender">Overrides the header sender; "" or "&lt;&gt;" is the null reverse path (bounces).</param>
     /// <param name="recipients">Override the header recipients when not empty; each may be a comma list.</param>
     /// <param name="notify">DSN NOTIFY for every recipient.</param>
@@ -113,9 +119,8 @@ public sealed class SmtpMessage
         await _serialisation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var coalescing = new CoalescingWriteStream(destination);
-            await _message.WriteToAsync(MimeOptions.Transmit(_international), coalescing, cancellationToken).ConfigureAwait(false);
-            await coalescing.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Straight into the engine's body stream, which buffers and encodes; only asynchronous writes reach it.
+            await _message.WriteToAsync(MimeOptions.Transmit(_international), destination, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

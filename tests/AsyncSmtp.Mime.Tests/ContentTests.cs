@@ -120,13 +120,6 @@ public class ContentTests
     }
 
     [Fact]
-    public async Task A_small_message_reaches_the_stream_in_one_write()
-    {
-        var sent = await Sent.ContentOf(Message());
-        Assert.Equal(1, sent.Writes);
-    }
-
-    [Fact]
     public async Task Writing_honours_cancellation()
     {
         var content = Message().CreateContent();

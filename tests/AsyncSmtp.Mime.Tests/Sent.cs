@@ -6,11 +6,10 @@ namespace AsyncSmtp.Mime.Tests;
 /// <summary>What the engine would receive for a message, and the same bytes parsed back by MimeKit.</summary>
 internal sealed class Sent
 {
-    private Sent(byte[] bytes, long? announcedLength, int writes)
+    private Sent(byte[] bytes, long? announcedLength)
     {
         Bytes = bytes;
         AnnouncedLength = announcedLength;
-        Writes = writes;
         Message = MimeMessage.Load(new MemoryStream(bytes));
         Text = System.Text.Encoding.UTF8.GetString(bytes);
     }
@@ -19,9 +18,6 @@ internal sealed class Sent
 
     public long? AnnouncedLength { get; }
 
-    /// <summary>How many Write calls reached the destination stream.</summary>
-    public int Writes { get; }
-
     public MimeMessage Message { get; }
 
     public string Text { get; }
@@ -29,19 +25,17 @@ internal sealed class Sent
     public static async Task<Sent> ContentOf(SmtpMessage message)
     {
         var content = message.CreateContent();
-        var destination = new CountingMemoryStream();
+        var destination = new AsyncOnlyStream();
         await content.WriteToAsync(destination, CancellationToken.None);
-        return new Sent(destination.ToArray(), content.Length, destination.Writes);
+        return new Sent(destination.ToArray(), content.Length);
     }
 
     public static Task<Sent> Of(SmtpMessageSpec spec) => ContentOf(SmtpMessageFactory.Create(spec));
 
-    /// <summary>Records the bytes and counts the writes the way the engine's DATA stream would see them.</summary>
-    private sealed class CountingMemoryStream : Stream
+    /// <summary>Records the bytes; like the engine's SMTP body stream, it refuses synchronous writes and flushes.</summary>
+    private sealed class AsyncOnlyStream : Stream
     {
         private readonly MemoryStream _bytes = new();
-
-        public int Writes { get; private set; }
 
         public override bool CanRead => false;
 
@@ -49,31 +43,28 @@ internal sealed class Sent
 
         public override bool CanWrite => true;
 
-        public override long Length => _bytes.Length;
+        public override long Length => throw new NotSupportedException();
 
         public override long Position
         {
-            get => _bytes.Position;
+            get => throw new NotSupportedException();
             set => throw new NotSupportedException();
         }
 
         public byte[] ToArray() => _bytes.ToArray();
 
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            Writes++;
-            _bytes.Write(buffer, offset, count);
-        }
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("synchronous write");
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
-            Write(buffer, offset, count);
+            cancellationToken.ThrowIfCancellationRequested();
+            _bytes.Write(buffer, offset, count);
             return Task.CompletedTask;
         }
 
-        public override void Flush()
-        {
-        }
+        public override void Flush() => throw new NotSupportedException("synchronous flush");
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
