@@ -8,6 +8,9 @@ public static class PostfixMaildir
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
 
+    // The maildir keeps the mail of every earlier run; only files delivered during this one are read.
+    private static readonly DateTime RunStart = Process.GetCurrentProcess().StartTime.ToUniversalTime().AddSeconds(-10);
+
     /// <summary>
     /// Waits until <paramref name="count"/> delivered files contain <paramref name="token"/> in their first
     /// 64 KiB and satisfy <paramref name="accept"/> (a delivery report quotes the token too).
@@ -24,7 +27,7 @@ public static class PostfixMaildir
         {
             foreach (string file in Directory.EnumerateFiles(newDir))
             {
-                if (!seen.Add(file)) continue;
+                if (!seen.Add(file) || File.GetLastWriteTimeUtc(file) < RunStart) continue;
                 // Files appear in new/ only once complete (maildir delivers into tmp/ and renames).
                 if (!await HeadContainsAsync(file, needle).ConfigureAwait(false)) continue;
                 byte[] content = await File.ReadAllBytesAsync(file).ConfigureAwait(false);

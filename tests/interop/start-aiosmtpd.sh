@@ -25,6 +25,8 @@ if [[ -f $pidfile ]]; then
     rm -f "$pidfile"
 fi
 rm -f "$info_dir/aiosmtpd.json"
+# A new server starts with an empty record, so the tests never read an earlier run's messages.
+rm -rf "$data/messages"
 
 setsid "$python" "$here/aiosmtpd_server.py" --port "$port" --dir "$data" --info "$info_dir/aiosmtpd.json" \
     </dev/null >"$info_dir/aiosmtpd.log" 2>&1 &
