@@ -63,12 +63,33 @@ public sealed class SmtpMessage
         }
     }
 
-    /// <summary>Writes the message as an .eml file (Bcc kept, as a draft), replacing any file there.</summary>
+    /// <summary>
+    /// Writes the message as an .eml file (Bcc kept, as a draft), replacing any file there. The file is written
+    /// under a temporary name and then renamed, so a failed save never leaves half a message behind. The files the
+    /// message reads from (its .eml source, its attachments) cannot be the target: IOException.
+    /// </summary>
     public void Save(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("A path is required.", nameof(path));
-        using var file = new FileStream(Path.GetFullPath(path), FileMode.Create, FileAccess.Write, FileShare.None);
-        Serialise(MimeOptions.Save(_international), file);
+        var target = Path.GetFullPath(path);
+        if (_files.Any(f => string.Equals(f.Path, target, StringComparison.OrdinalIgnoreCase)))
+            throw new IOException($"Cannot save over '{target}': the message reads its content from that file.");
+
+        var temporary = target + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                Serialise(MimeOptions.Save(_international), file);
+            }
+
+            if (File.Exists(target)) File.Replace(temporary, target, null);
+            else File.Move(temporary, target);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
     }
 
     /// <summary>

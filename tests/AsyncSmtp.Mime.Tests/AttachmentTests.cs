@@ -116,4 +116,27 @@ public sealed class AttachmentTests : IDisposable
         Assert.False(File.Exists(path));
         await Assert.ThrowsAnyAsync<IOException>(() => Sent.ContentOf(message));
     }
+
+    [Fact]
+    public void A_failed_save_leaves_no_partial_file()
+    {
+        var attachment = _dir.File("a.txt", "first");
+        var message = WithAttachments(attachment);
+        File.WriteAllText(attachment, "changed since");
+        var target = _dir.Combine("out.eml");
+
+        Assert.Throws<IOException>(() => message.Save(target));
+
+        Assert.Equal(new[] { "a.txt" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Save_over_an_attachment_is_refused()
+    {
+        var attachment = _dir.File("a.txt", "keep me");
+        var message = WithAttachments(attachment);
+
+        Assert.Throws<IOException>(() => message.Save(attachment));
+        Assert.Equal("keep me", File.ReadAllText(attachment));
+    }
 }

@@ -148,4 +148,16 @@ public sealed class LoadTests : IDisposable
         Assert.Equal(Eml, File.ReadAllText(copy));
         Assert.Equal("hidden@example.com", MimeMessage.Load(copy).Bcc.Mailboxes.Single().Address);
     }
+
+    [Fact]
+    public async Task Save_over_its_own_source_file_is_refused_and_leaves_it_intact()
+    {
+        var path = _dir.File("m.eml", Eml);
+        var message = SmtpMessageFactory.Load(path);
+
+        Assert.Throws<IOException>(() => message.Save(path));
+
+        Assert.Equal(Eml, File.ReadAllText(path));
+        Assert.Equal("eml-1@example.com", (await Sent.ContentOf(message)).Message.MessageId);
+    }
 }
