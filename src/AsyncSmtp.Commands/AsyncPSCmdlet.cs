@@ -45,16 +45,45 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         Task task;
         try
         {
-            task = Task.Run(() => work(_stop.Token));
-            task.ContinueWith(static (_, state) => ((AsyncPSCmdlet)state!).Enqueue(PumpItem.Done),
-                this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            Pump();
+            // The work starts here and leaves this thread at its first real await (PowerShell's pipeline
+            // thread has no SynchronizationContext, so continuations run on the thread pool). Not using
+            // Task.Run saves a thread hop per record, which is most of the cost of a small message.
+            task = Start(work);
+            if (!task.IsCompleted)
+            {
+                task.ContinueWith(static (_, state) => ((AsyncPSCmdlet)state!).Enqueue(PumpItem.Done),
+                    this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                Pump();
+            }
+            else
+            {
+                // Done without waiting, but it may still have queued writes.
+                RunQueued();
+            }
         }
         finally
         {
             CloseQueue();
         }
         Finish(task);
+    }
+
+    private Task Start(Func<CancellationToken, Task> work)
+    {
+        try
+        {
+            return work(_stop.Token) ?? Task.CompletedTask;
+        }
+        catch (Exception error)
+        {
+            return Task.FromException(error);
+        }
+    }
+
+    private void RunQueued()
+    {
+        while (_queue.TryTake(out var item))
+            if (!ReferenceEquals(item, PumpItem.Done)) item.Execute();
     }
 
     private void Pump()
