@@ -27,7 +27,9 @@ public sealed class InteropServer
         Password = info.GetProperty("password").GetString()!;
         CertificatePath = info.GetProperty("certificate").GetString()!;
         MailDirectory = (info.TryGetProperty("maildir", out var maildir) ? maildir : info.GetProperty("messages")).GetString()!;
-        HeloOnlyPort = info.TryGetProperty("heloOnlyPort", out var helo) ? helo.GetInt32() : null;
+        HeloOnlyPort = OptionalPort(info, "heloOnlyPort");
+        ImplicitTlsPort = OptionalPort(info, "implicitTlsPort");
+        SubmissionPort = OptionalPort(info, "submissionPort");
     }
 
     public string Name { get; }
@@ -41,6 +43,12 @@ public sealed class InteropServer
     public string MailDirectory { get; }
     /// <summary>aiosmtpd only: a listener that refuses EHLO.</summary>
     public int? HeloOnlyPort { get; }
+    /// <summary>postfix only: TLS from the first byte (465).</summary>
+    public int? ImplicitTlsPort { get; }
+    /// <summary>postfix only: submission, STARTTLS mandatory (587).</summary>
+    public int? SubmissionPort { get; }
+
+    private static int? OptionalPort(JsonElement info, string name) => info.TryGetProperty(name, out var port) ? port.GetInt32() : null;
 
     public NetworkCredential Credential => new(UserName, Password);
 

@@ -144,5 +144,63 @@ public sealed class PostfixTlsAndAuthTests : InteropTest
         await client.QuitAsync(Timeout);
     }
 
+    [PostfixFact]
+    public async Task ImplicitTls_OnPort465_EncryptsFromTheFirstByte()
+    {
+        var log = new ProtocolLog();
+        var options = Postfix.Options(log, Postfix.Credential, SmtpTlsMode.Implicit);
+        options.Port = Postfix.ImplicitTlsPort!.Value;
+        using var client = new SmtpClient(options);
+        await client.ConnectAsync(Timeout);
+        var message = TestMessage.Create("alice@example.test", "smtps@example.test", "Over implicit TLS.\r\n");
+
+        await client.SendAsync(new SmtpEnvelope("alice@example.test", new SmtpRecipient[] { "smtps@example.test" }), SmtpContent.FromBytes(message.Bytes), cancellationToken: Timeout);
+
+        Assert.True(client.IsEncrypted);
+        Assert.True(client.IsAuthenticated);
+        Assert.DoesNotContain(log.Commands, c => c.StartsWith("STARTTLS", StringComparison.OrdinalIgnoreCase));
+        byte[] delivered = await PostfixMaildir.WaitForDeliveryAsync(Postfix, message, "smtps@example.test");
+        Assert.Contains("with ESMTPSA", PostfixMaildir.TraceHeaders(delivered, TestMessage.ToUnixLineEndings(message.Bytes).Length));
+        await client.QuitAsync(Timeout);
+    }
+
+    [PostfixFact]
+    public async Task RequiredStartTls_DefaultsToTheSubmissionPort()
+    {
+        var options = Postfix.Options(credential: Postfix.Credential);
+        options.Port = 0;
+        using var client = new SmtpClient(options);
+
+        await client.ConnectAsync(Timeout);
+
+        Assert.Equal(Postfix.SubmissionPort, ((System.Net.IPEndPoint)client.RemoteEndPoint!).Port);
+        Assert.True(client.IsEncrypted);
+        Assert.True(client.IsAuthenticated);
+        await client.QuitAsync(Timeout);
+    }
+
+    [PostfixFact]
+    public async Task Submission_WithoutTls_RefusesTheSender_AndTheSessionSurvives()
+    {
+        var log = new ProtocolLog();
+        var options = Postfix.Options(log, tls: SmtpTlsMode.None);
+        options.Port = Postfix.SubmissionPort!.Value;
+        using var client = new SmtpClient(options);
+        await client.ConnectAsync(Timeout);
+        var message = TestMessage.Create("alice@example.test", "never@example.test", "Never sent.\r\n");
+
+        var error = await Assert.ThrowsAsync<SmtpSenderRefusedException>(() =>
+            client.SendAsync(new SmtpEnvelope("alice@example.test", new SmtpRecipient[] { "never@example.test" }), SmtpContent.FromBytes(message.Bytes), cancellationToken: Timeout));
+
+        // "530 5.7.0 Must issue a STARTTLS command first"
+        Assert.Equal(530, error.Code);
+        Assert.Equal("alice@example.test", error.Sender);
+        // postfix refuses BDAT here too, without reading its chunk: a client that pipelined the chunk
+        // behind MAIL and RCPT has its message read as commands, and postfix hangs up.
+        Assert.True(client.IsConnected, log.ToString());
+        Assert.Equal(250, (await client.NoopAsync(Timeout)).Code);
+        await client.QuitAsync(Timeout);
+    }
+
     private static string X509Thumbprint(InteropServer server) => server.TrustedCertificate[0].Thumbprint;
 }

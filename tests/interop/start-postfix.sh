@@ -3,6 +3,7 @@
 # (or reloads it when it already runs). Idempotent; run as root. Recipe: /work/shared/servers.md.
 #   - 127.0.0.1/::1 port 25, STARTTLS with a self-signed certificate for localhost, AUTH (PLAIN
 #     LOGIN CRAM-MD5 from sasldb) only after STARTTLS, SMTPUTF8, CHUNKING, PIPELINING, DSN;
+#     port 465 (implicit TLS) and 587 (STARTTLS mandatory) alike;
 #   - every *@example.test delivered into one maildir, /var/mail/vhosts/sink/;
 #   - other domains refused (554 5.7.1) unless authenticated, and never delivered anywhere.
 # Writes what the tests need to know to <repo>/out/interop/postfix.json (or $ASYNCSMTP_INTEROP_DIR).
@@ -53,6 +54,10 @@ postconf -e \
     'default_transport = error:the AsyncSmtp interop server delivers only to example.test' \
     'relay_transport = error:the AsyncSmtp interop server delivers only to example.test'
 
+# Submission ports too: 465 with TLS from the first byte, 587 where STARTTLS is mandatory.
+postconf -Me 'smtps/inet=smtps inet n - y - - smtpd' 'submission/inet=submission inet n - y - - smtpd'
+postconf -Pe 'smtps/inet/smtpd_tls_wrappermode=yes' 'submission/inet/smtpd_tls_security_level=encrypt'
+
 mkdir -p /etc/postfix/sasl
 cat > /etc/postfix/sasl/smtpd.conf <<'CONF'
 pwcheck_method: auxprop
@@ -89,6 +94,8 @@ cat > "$info_dir/postfix.json" <<JSON
 {
   "host": "localhost",
   "port": 25,
+  "implicitTlsPort": 465,
+  "submissionPort": 587,
   "userName": "$user@$myhostname",
   "password": "$password",
   "certificate": "$cert",

@@ -95,6 +95,15 @@ Describe 'postfix through the cmdlets' -Skip:$skipPostfix {
             $delivered | Should -Match "(?m)^\.a line starting with a dot$"
         }
 
+        It 'sends with -UseTls on the implicit TLS port' {
+            $token = New-Token
+            $result = Send-SmtpMessage -SmtpServer $postfix.host -Port $postfix.implicitTlsPort -UseTls -SkipCertificateCheck -Credential $postfix.Credential `
+                -From 'alice@example.test' -To 'smtps@example.test' -Subject "Implicit TLS $token" -Body 'Encrypted from the first byte.'
+
+            $result.Port | Should -Be $postfix.implicitTlsPort
+            Wait-PostfixDelivery -Token $token -Recipient 'smtps@example.test' | Should -Match 'with ESMTPSA'
+        }
+
         It 'fails with SmtpTlsFailed when the certificate is not trusted' {
             $noSkip = $tls.Clone(); $noSkip.Remove('SkipCertificateCheck')
 
