@@ -78,6 +78,36 @@ Describe 'Connect-Smtp' {
         } finally { Remove-Variable PSEmailServer }
     }
 
+    It 'binds the local end to -SourceAddress' {
+        $s = Connect-Smtp @conn -SourceAddress ([System.Net.IPAddress]::Loopback)
+        $s.LocalEndPoint.Address | Should -Be ([System.Net.IPAddress]::Loopback)
+        $s | Disconnect-Smtp
+    }
+
+    It 'connects over a Unix domain socket with -UnixSocket' {
+        # A relay from a Unix socket to the test server's TCP port stands in for a local MTA's socket.
+        $path = Join-Path ([IO.Path]::GetTempPath()) "asyncsmtp-$([guid]::NewGuid().ToString('n').Substring(0, 8)).sock"
+        $listener = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::Unix, [System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Unspecified)
+        $listener.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($path))
+        $listener.Listen(1)
+        $accept = $listener.AcceptAsync()
+        try {
+            $run = Start-InOtherRunspace 'param($p) Connect-Smtp -UnixSocket $p -NoTls -TimeoutSec 10' $path
+            $accepted = $accept.GetAwaiter().GetResult()
+            $tcp = [System.Net.Sockets.TcpClient]::new($server.Host, $server.Port)
+            $unixStream = [System.Net.Sockets.NetworkStream]::new($accepted, $true)
+            $null = $unixStream.CopyToAsync($tcp.GetStream()), $tcp.GetStream().CopyToAsync($unixStream)
+            $s = $run.PowerShell.EndInvoke($run.Handle)[0]
+            $run.PowerShell.Streams.Error | Should -BeNullOrEmpty
+            $s.IsConnected | Should -BeTrue
+            $s.SmtpServer | Should -Be $path
+            $s.Port | Should -Be 0
+            $s.Greeting | Should -Match 'test server'
+            $s | Disconnect-Smtp
+            $run.PowerShell.Dispose(); $tcp.Dispose()
+        } finally { $listener.Dispose(); Remove-Item $path -ErrorAction Ignore }
+    }
+
     Context 'logging in' {
         It 'logs in over STARTTLS with -Credential' {
             $s = Connect-Smtp -SmtpServer $server.Host -Port $server.Port -StartTls -SkipCertificateCheck -Credential (New-TestCredential) -TimeoutSec 10
@@ -100,6 +130,23 @@ Describe 'Connect-Smtp' {
             $s.IsAuthenticated | Should -BeTrue
             $server.Commands | Where-Object { $_ -like 'AUTH *' } | Should -Match '^AUTH XOAUTH2'
             $s | Disconnect-Smtp
+        }
+
+        It 'needs a user name for -OAuthToken: a usage error otherwise' {
+            $token = ConvertTo-SecureString 'bearer-token-123' -AsPlainText -Force
+            $e = Get-TerminatingError { Connect-Smtp @conn -OAuthToken $token }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'OAuthToken'
+            $server.Sessions.Count | Should -Be 0
+        }
+
+        It 'never shows the OAuth token in verbose output' {
+            $token = ConvertTo-SecureString 'bearer-token-123' -AsPlainText -Force
+            $all = Connect-Smtp -SmtpServer $server.Host -Port $server.Port -SkipCertificateCheck -UserName 'bob@example.com' -OAuthToken $token -TimeoutSec 10 -Verbose 4>&1
+            $all | Where-Object { $_ -is [AsyncSmtp.SmtpSession] } | Disconnect-Smtp
+            $text = ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n"
+            $text | Should -Match 'C: AUTH XOAUTH2'
+            $text | Should -Not -Match 'bearer-token-123'
+            $text | Should -Not -Match ([regex]::Escape([Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes("user=bob@example.com`u{1}auth=Bearer bearer-token-123`u{1}`u{1}"))))
         }
 
         It 'refuses to send credentials over plaintext: SmtpUnencryptedAuthenticationRefused' {
