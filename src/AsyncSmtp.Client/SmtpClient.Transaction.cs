@@ -6,8 +6,7 @@ public sealed partial class SmtpClient
 {
     /// <summary>
     /// Runs a whole transaction: MAIL FROM, RCPT TO for each recipient, then DATA (or BDAT when the
-    /// server offers CHUNKING). With PIPELINING the envelope goes out in one write and, for a small
-    /// message over BDAT, the body with it. Recipients refused while others are accepted are reported
+    /// server offers CHUNKING). With PIPELINING the envelope (and DATA) goes out in one write. Recipients refused while others are accepted are reported
     /// in the result; all refused is <see cref="SmtpRecipientsRefusedException"/> and no content is
     /// delivered. After a refusal the transaction is reset (RSET) and the client stays usable.
     /// </summary>
@@ -166,14 +165,22 @@ public sealed partial class SmtpClient
 
     private async Task<SmtpTransactionResult> SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
     {
-        if (!transaction.Pipelined) await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
-        var chunks = new BdatChunks(this, io, transaction);
+        if (transaction.Pipelined)
+        {
+            await WriteCommandsAsync(io, transaction.EnvelopeLines(null), "sending the envelope").ConfigureAwait(false);
+            await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
+            transaction.ThrowIfEnvelopeRefused();
+        }
+        else
+        {
+            await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
+        }
+        var chunks = new BdatChunks(this, io);
         using var encoder = new BodyEncoderStream(chunks.SendAsync, dotStuff: false, progress);
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
         transaction.BytesSent = encoder.BytesOut;
-        var final = await chunks.ReadOutstandingAsync().ConfigureAwait(false);
-        return transaction.Result(final);
+        return transaction.Result(chunks.Final);
     }
 
     private async Task SendEnvelopeStepByStepAsync(IoScope io, Transaction transaction)

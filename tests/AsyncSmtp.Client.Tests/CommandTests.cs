@@ -75,7 +75,7 @@ public class CommandTests
         await Assert.ThrowsAsync<SmtpResponseException>(() => client.StartTlsAsync());
         await client.NoopAsync();
         await client.QuitAsync();
-        Assert.Equal(1, CountOf(server.Written, "EHLO"));
+        Assert.Equal(1, TextCount.Of(server.Written, "EHLO"));
         Assert.EndsWith("NOOP\r\nQUIT\r\n", server.Written);
     }
 
@@ -94,12 +94,5 @@ public class CommandTests
         Assert.Contains("C: [message body: 22 bytes]", lines);
         Assert.Contains("S: 250 queued", lines);
         Assert.DoesNotContain(lines, l => l.Contains("very private"));
-    }
-
-    private static int CountOf(string text, string what)
-    {
-        int count = 0;
-        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) count++;
-        return count;
     }
 }

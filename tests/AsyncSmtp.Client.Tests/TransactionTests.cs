@@ -252,38 +252,39 @@ public class TransactionTests
     }
 
     [Fact]
-    public async Task ChunkingSendsASmallMessageInTheSameWriteAsTheEnvelope()
+    public async Task ChunkingSendsEachChunkWithItsCommandOnlyAfterTheEnvelopeIsAccepted()
     {
         var server = new ScriptedServerStream();
         using var client = await Scripted.ConnectedAsync(server, "250-x\r\n250-PIPELINING\r\n250 CHUNKING");
         int before = server.WriteSizes.Count;
-        server.On("BDAT 7 LAST\r\n.a\r\nb\r\n", "250 ok\r\n250 ok\r\n250 2.0.0 queued");
+        server.On("RCPT TO:<a@x>\r\n", "250 ok\r\n250 ok").On("BDAT 7 LAST\r\n.a\r\nb\r\n", "250 2.0.0 queued");
         var result = await client.SendAsync(Envelope("a@x"), Text(".a\nb"));
-        Assert.Equal(1, server.WriteSizes.Count - before);
-        Assert.EndsWith("MAIL FROM:<sender@example.com>\r\nRCPT TO:<a@x>\r\nBDAT 7 LAST\r\n.a\r\nb\r\n", server.Written);
+        Assert.Equal(new[] { "MAIL FROM:<sender@example.com>\r\nRCPT TO:<a@x>\r\n".Length, "BDAT 7 LAST\r\n.a\r\nb\r\n".Length }, server.WriteSizes.Skip(before));
         Assert.Equal("2.0.0", result.Response.EnhancedStatusCode);
         Assert.Equal(7, result.BytesSent);
     }
 
     [Fact]
-    public async Task ChunkingWithEveryRecipientRefusedIsReportedAndReset()
+    public async Task ChunkingSendsNoChunkWhenTheEnvelopeIsRefused()
     {
         var server = new ScriptedServerStream();
         using var client = await Scripted.ConnectedAsync(server, "250-x\r\n250-PIPELINING\r\n250 CHUNKING");
-        server.On("BDAT", "250 ok\r\n550 no\r\n554 no valid recipients").On("RSET", "250 ok");
-        await Assert.ThrowsAsync<SmtpRecipientsRefusedException>(() => client.SendAsync(Envelope("a@x"), Text("x")));
+        server.On("RCPT TO:<a@x>\r\n", "530 5.7.0 Must issue a STARTTLS command first\r\n530 5.7.0 Must issue a STARTTLS command first").On("RSET", "250 ok");
+        await Assert.ThrowsAsync<SmtpSenderRefusedException>(() => client.SendAsync(Envelope("a@x"), Text("RSET\r\nQUIT\r\n")));
+        Assert.DoesNotContain("BDAT", server.Written);
         Assert.True(client.IsConnected);
     }
 
     [Fact]
-    public async Task ChunkingALargeMessageChecksTheEnvelopeAfterTheFirstChunk()
+    public async Task ChunkingStopsAtTheFirstRefusedChunk()
     {
         var server = new ScriptedServerStream();
         using var client = await Scripted.ConnectedAsync(server, "250-x\r\n250-PIPELINING\r\n250 CHUNKING");
-        server.On("BDAT ", "250 ok\r\n550 5.1.1 no\r\n554 5.5.1 no valid recipients").On("RSET", "250 ok");
-        var big = new string('x', 500_000);
-        await Assert.ThrowsAsync<SmtpRecipientsRefusedException>(() => client.SendAsync(Envelope("a@x"), Text(big)));
-        Assert.True(server.Written.Length < 100_000, "the rest of the message was not sent");
+        server.On("RCPT TO:<a@x>\r\n", "250 ok\r\n250 ok").On("BDAT ", "552 5.3.4 too big").On("RSET", "250 ok");
+        var ex = await Assert.ThrowsAsync<SmtpDataException>(() => client.SendAsync(Envelope("a@x"), Text(new string('x', 500_000))));
+        Assert.Equal(552, ex.Code);
+        Assert.Equal(1, TextCount.Of(server.Written, "BDAT"));
+        Assert.True(client.IsConnected);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal delegate Task BodyChunkSink(byte[] buffer, int offset, int count, bool 
 /// </summary>
 internal sealed class BodyEncoderStream : Stream
 {
-    public const int Headroom = 4096;
+    public const int Headroom = 32;
     public const int ChunkSize = 64 * 1024;
 
     private const byte Cr = (byte)'\r';

@@ -25,9 +25,6 @@ internal sealed class Transaction
 
     public SmtpResponse? LastReply { get; private set; }
 
-    /// <summary>Every envelope reply has been read (or a 421 ended the reading).</summary>
-    public bool EnvelopeRead => _mailReply is not null && (_accepted.Count + _refused.Count == RcptLines.Length || LastReply?.Code == 421);
-
     public bool HasAcceptedRecipient => _accepted.Count > 0;
 
     public long BytesSent { get; set; }
