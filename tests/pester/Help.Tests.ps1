@@ -99,15 +99,20 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
         }
     }
 
-    It 'shows one syntax per parameter set, with the parameters and mandatory flags of that set' {
-        # A set is identified by its parameters; mandatory ones are marked with '!'.
-        $signature = { param($names) (@($names) | Sort-Object) -join ' ' }
+    It 'shows one syntax per parameter set, with the parameters of that set as the code declares them' {
+        # A set is identified by its parameters, each written as "!Name@position:pipeline" ('!' when mandatory).
+        $describe = { param($name, $mandatory, $position, $byValue, $byName)
+            '{0}{1}@{2}:{3}{4}' -f $(if ($mandatory) { '!' }), $name, $position, $(if ($byValue) { 'V' }), $(if ($byName) { 'P' })
+        }
         $codeSets = @($command.ParameterSets | ForEach-Object {
-                & $signature ($_.Parameters | Where-Object Name -NotIn $commonParameters |
-                        ForEach-Object { if ($_.IsMandatory) { "!$($_.Name)" } else { $_.Name } })
+                (@($_.Parameters | Where-Object Name -NotIn $commonParameters | ForEach-Object {
+                            & $describe $_.Name $_.IsMandatory $(if ($_.Position -lt 0) { 'named' } else { $_.Position }) $_.ValueFromPipeline $_.ValueFromPipelineByPropertyName
+                        }) | Sort-Object) -join ' '
             } | Sort-Object)
         $helpSets = @($help.syntax.syntaxItem | ForEach-Object {
-                & $signature ($_.parameter | ForEach-Object { if ($_.required -eq 'true') { "!$($_.name)" } else { $_.name } })
+                (@($_.parameter | ForEach-Object {
+                            & $describe $_.name ($_.required -eq 'true') $_.position ($_.pipelineInput -match 'ByValue') ($_.pipelineInput -match 'ByPropertyName')
+                        }) | Sort-Object) -join ' '
             } | Sort-Object)
         $helpSets | Should -Be $codeSets
     }
