@@ -1,3 +1,5 @@
+using AsyncSmtp.Client.Internal;
+
 namespace AsyncSmtp.Client;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public abstract class SmtpContent
 {
-    /// <summary>The size in bytes before SMTP encoding, when known (used for SIZE= and the progress total).</summary>
+    /// <summary>The size in bytes with CRLF line endings, before dot-stuffing, when known (SIZE= and the progress total).</summary>
     public abstract long? Length { get; }
 
     /// <summary>Writes the whole message into <paramref name="destination"/>.</summary>
@@ -25,10 +27,11 @@ public abstract class SmtpContent
     private sealed class BytesContent : SmtpContent
     {
         private readonly ArraySegment<byte> _bytes;
+        private long? _length;
 
         public BytesContent(ArraySegment<byte> bytes) => _bytes = bytes;
 
-        public override long? Length => _bytes.Count;
+        public override long? Length => _length ??= LineEndings.NormalisedLength(_bytes.AsSpan());
 
         public override Task WriteToAsync(Stream destination, CancellationToken cancellationToken) =>
             destination.WriteAsync(_bytes.Array!, _bytes.Offset, _bytes.Count, cancellationToken);

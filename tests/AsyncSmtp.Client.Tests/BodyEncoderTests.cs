@@ -116,3 +116,24 @@ public class BodyEncoderTests
         return output.ToArray();
     }
 }
+
+public class LineEndingsTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("a")]
+    [InlineData("a\r\n")]
+    [InlineData("a\nb\rc\r\nd")]
+    [InlineData("\r\r\n\n\r")]
+    [InlineData(".x\n..y")]
+    public async Task NormalisedLengthIsWhatTheEncoderProducesBeforeDotStuffing(string input)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(input);
+        long produced = 0;
+        using var encoder = new BodyEncoderStream((b, o, c, last, ct) => { produced += c; return Task.CompletedTask; }, dotStuff: false, progress: null);
+        await encoder.WriteAsync(bytes);
+        await encoder.CompleteAsync(default);
+        Assert.Equal(produced, LineEndings.NormalisedLength(bytes));
+        Assert.Equal(produced, SmtpContent.FromBytes(bytes).Length);
+    }
+}

@@ -118,7 +118,7 @@ public class TransactionTests
 
         var utf8 = new ScriptedServerStream();
         using var b = await Scripted.ConnectedAsync(utf8);
-        utf8.On("MAIL FROM:<sender@example.com> SIZE=1 SMTPUTF8 BODY=8BITMIME\r\n", "250 ok").On("RCPT TO:<j", "250 ok")
+        utf8.On("MAIL FROM:<sender@example.com> SIZE=3 SMTPUTF8 BODY=8BITMIME\r\n", "250 ok").On("RCPT TO:<j", "250 ok")
             .On("DATA", "354 go").On("\r\n.\r\n", "250 ok");
         await b.SendAsync(Envelope("jürgen@example.com"), Text("x"));
     }
