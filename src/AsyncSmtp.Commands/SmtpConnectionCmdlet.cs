@@ -118,7 +118,8 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
         }
         else if (Credential is not null)
         {
-            options.Credential = Credential.GetNetworkCredential();
+            // Not GetNetworkCredential(): it splits "user@domain" and "domain\user", and SMTP logs in with the whole name.
+            options.Credential = new NetworkCredential(Credential.UserName, Credential.Password);
         }
         return options;
     }

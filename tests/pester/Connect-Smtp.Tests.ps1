@@ -117,6 +117,17 @@ Describe 'Connect-Smtp' {
             $s | Disconnect-Smtp
         }
 
+        It 'logs in with the whole user name, "user@domain" included' {
+            $other = Start-TestSmtpServer -Users @{ 'carol@example.com' = 'pw-carol' }
+            try {
+                $c = Get-ConnectionSplat $other
+                $s = Connect-Smtp @c -Credential (New-TestCredential 'carol@example.com' 'pw-carol') -AllowUnencryptedAuthentication
+                $s.UserName | Should -Be 'carol@example.com'
+                $other.Sessions[0].AuthenticatedUser | Should -Be 'carol@example.com'
+                $s | Disconnect-Smtp
+            } finally { $other.Dispose() }
+        }
+
         It 'uses the mechanism -AuthenticationMethod names' {
             $s = Connect-Smtp @conn -Credential (New-TestCredential) -AllowUnencryptedAuthentication -AuthenticationMethod Login
             $s.IsAuthenticated | Should -BeTrue
