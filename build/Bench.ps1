@@ -1,0 +1,201 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Runs AsyncSmtp side by side with its peers against one loopback smtp-sink and writes docs/performance.md.
+.DESCRIPTION
+    Called by `dotnet pwsh ./build.ps1 -Task Bench`. Builds everything it needs in Release (the module and
+    tests/AsyncSmtp.Benchmarks), starts postfix's smtp-sink on a free loopback port, measures every client
+    on the same 2 KB message and a 10 MB attachment, measures Import-Module, stops the sink, prints the
+    tables and writes them to docs/performance.md. Every measuring process is bounded in time; a client that
+    fails shows as FAILED with its error instead of stopping the run. Takes about five minutes on two cores.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $Root
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+. (Join-Path $Root 'build/Common.ps1')
+. (Join-Path $Root 'tests/bench/BenchProcesses.ps1')
+. (Join-Path $Root 'tests/bench/BenchReport.ps1')
+
+# Message counts: enough for a stable median, small enough for the whole run to stay near five minutes.
+$fastCount = 10000          # .NET clients over open connections
+$cmdletCount = 5000         # the issue's 5,000-message pipeline
+$oneShotCount = 300         # Send-SmtpMessage one-shot
+$slowCount = 60             # System.Net.Mail and Send-MailMessage (about 20 messages/s here, see the report)
+$pythonCount = 3000
+$sourceCount = 20000
+$repetitions = 3
+
+function Invoke-BenchmarkProgram([string[]] $Arguments) {
+    Invoke-Measurement -FilePath 'dotnet' -ArgumentList (@($benchDll) + $Arguments + @('--port', "$($sink.Port)")) -TimeoutSeconds 150
+}
+
+function Invoke-CmdletMeasurement([string] $Mode, [int] $Count, [int] $Warmup) {
+    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/bench/Measure-Cmdlets.ps1'),
+        '-Mode', $Mode, '-ModulePath', $modulePath, '-BodyFile', $bodyFile, '-Port', "$($sink.Port)",
+        '-Count', "$Count", '-Repetitions', "$repetitions", '-Warmup', "$Warmup")
+    Invoke-Measurement -FilePath 'dotnet' -ArgumentList $arguments -WorkingDirectory $Root -TimeoutSeconds 150
+}
+
+function Invoke-AiosmtplibMeasurement([int] $Connections) {
+    $check = Invoke-BoundedProcess -FilePath '/usr/bin/python3' -ArgumentList @('-c', 'import aiosmtplib') -TimeoutSeconds 30
+    if ($check.ExitCode -ne 0) { return [pscustomobject]@{ error = 'python3-aiosmtplib is not installed (apt-get install python3-aiosmtplib)' } }
+    $arguments = @((Join-Path $Root 'tests/bench/aiosmtplib_bench.py'), '--port', "$($sink.Port)", '--count', "$pythonCount",
+        '--connections', "$Connections", '--reps', "$repetitions", '--warmup', '300', '--body-file', $bodyFile)
+    Invoke-Measurement -FilePath '/usr/bin/python3' -ArgumentList $arguments -TimeoutSeconds 150
+}
+
+function Measure-SmtpSource([int] $Sessions) {
+    # A C client's practical limit; timed as a whole process (its start-up is a millisecond or two).
+    $target = "127.0.0.1:$($sink.Port)"
+    $null = Invoke-BoundedProcess -FilePath 'smtp-source' -ArgumentList @('-d', '-s', "$Sessions", '-m', '1000', '-l', '2000', $target) -TimeoutSeconds 60
+    $rates = @()
+    foreach ($n in 1..$repetitions) {
+        $run = Invoke-BoundedProcess -FilePath 'smtp-source' -ArgumentList @('-d', '-s', "$Sessions", '-m', "$sourceCount", '-l', '2000', $target) -TimeoutSeconds 60
+        if ($run.TimedOut -or $run.ExitCode -ne 0) { return [pscustomobject]@{ error = "smtp-source: exit code $($run.ExitCode) $($run.Error.Trim())" } }
+        $rates += $sourceCount / $run.Seconds
+    }
+    [pscustomobject]@{ rates = $rates; medianRate = Get-Median $rates }
+}
+
+function Measure-LargeMessage([string] $Client, [string] $Label) {
+    $runs = foreach ($n in 1..$repetitions) { Invoke-BenchmarkProgram @('large', '--client', $Client, '--attachment', $attachmentFile) }
+    $failed = @($runs | Where-Object { $_.PSObject.Properties['error'] })
+    if ($failed) { return [pscustomobject]@{ Label = $Label; Error = $failed[0].error } }
+    [pscustomobject]@{
+        Label = $Label
+        Error = $null
+        WireBytes = $runs[0].wireBytes
+        Seconds = Get-Median $runs.seconds
+        PeakExtraBytes = Get-Median $runs.peakExtraBytes
+        AllocatedBytes = Get-Median $runs.allocatedBytes
+        PeakReset = -not ($runs.peakReset -contains $false)
+    }
+}
+
+function Measure-ModuleImport([int] $Runs) {
+    $importCommand = "`$ErrorActionPreference = 'Stop'; [Console]::WriteLine((Measure-Command { Import-Module '$modulePath' }).TotalMilliseconds)"
+    $inProcess = @(); $withImport = @(); $baseline = @()
+    foreach ($n in 1..$Runs) {
+        $base = Invoke-BoundedProcess -FilePath 'dotnet' -ArgumentList @('pwsh', '-NoProfile', '-NonInteractive', '-Command', '$null') -WorkingDirectory $Root -TimeoutSeconds 60
+        $import = Invoke-BoundedProcess -FilePath 'dotnet' -ArgumentList @('pwsh', '-NoProfile', '-NonInteractive', '-Command', $importCommand) -WorkingDirectory $Root -TimeoutSeconds 60
+        if ($import.ExitCode -ne 0) { throw "Import-Module failed: $($import.Error.Trim())" }
+        $baseline += $base.Seconds * 1000
+        $withImport += $import.Seconds * 1000
+        $inProcess += [double]::Parse($import.Output.Trim(), [Globalization.CultureInfo]::InvariantCulture)
+    }
+    [pscustomobject]@{ Runs = $Runs; InProcessMs = Get-Median $inProcess; WithImportMs = Get-Median $withImport; BaselineMs = Get-Median $baseline }
+}
+
+function New-Target([string] $Target, [string] $Measured, [bool] $Pass) {
+    [pscustomobject]@{ Target = $Target; Measured = $Measured; Verdict = if ($Pass) { 'PASS' } else { 'FAIL' } }
+}
+
+function Get-Rate([string] $Id) {
+    $result = ($rows | Where-Object Id -EQ $Id).Result
+    if ($result.PSObject.Properties['error']) { $null } else { $result.medianRate }
+}
+
+function New-RatioTarget([string] $Target, [string] $Id, [string] $OverId, [double] $Minimum) {
+    $rate = Get-Rate $Id; $over = Get-Rate $OverId
+    if ($null -eq $rate -or $null -eq $over) { return New-Target $Target 'not measured (see the FAILED row)' $false }
+    $ratio = $rate / $over
+    New-Target $Target "$(Format-Number $ratio 'N2')× ($(Format-Number $rate) vs $(Format-Number $over) msg/s)" ($ratio -ge $Minimum)
+}
+
+$watch = [Diagnostics.Stopwatch]::StartNew()
+foreach ($tool in 'smtp-sink', 'smtp-source', 'postconf') {
+    if (-not (Get-Command $tool -ErrorAction Ignore)) { throw "$tool was not found: install postfix (apt-get install postfix); it provides the sink and the C yardstick." }
+}
+Invoke-ModuleBuild -Root $Root -Configuration Release
+$benchDll = Join-Path $Root 'tests/AsyncSmtp.Benchmarks/bin/Release/net10.0/AsyncSmtp.Benchmarks.dll'
+$modulePath = Join-Path (Get-ModuleOutputDir $Root) 'AsyncSmtp.psd1'
+$work = Join-Path ([IO.Path]::GetTempPath()) "asyncsmtp-bench-$PID"
+$null = New-Item -ItemType Directory -Force $work
+$bodyFile = Join-Path $work 'body.txt'
+$attachmentFile = Join-Path $work 'attachment.bin'
+$sink = $null
+try {
+    Invoke-Native dotnet $benchDll body --out $bodyFile
+    $random = [byte[]]::new(10MB)
+    [Random]::new(5).NextBytes($random)
+    [IO.File]::WriteAllBytes($attachmentFile, $random)
+
+    $sink = Start-SmtpSink
+    $extensions = Get-SmtpExtensionList $sink.Port
+    $loadBefore = Get-LoadAverage
+    Write-Host "smtp-sink on 127.0.0.1:$($sink.Port) offers: $($extensions -join ', ')"
+
+    $fast = "$(Format-Number $fastCount) × $repetitions"
+    $plan = @(
+        @{ Id = 'engine-1'; Label = 'AsyncSmtp engine, C# (MimeMessage)'; Connections = 1; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine', '--count', "$fastCount", '--connections', '1') } }
+        @{ Id = 'engine-4'; Label = 'AsyncSmtp engine, C# (MimeMessage)'; Connections = 4; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine', '--count', "$fastCount", '--connections', '4') } }
+        @{ Id = 'engine-8'; Label = 'AsyncSmtp engine, C# (MimeMessage)'; Connections = 8; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine', '--count', "$fastCount", '--connections', '8') } }
+        @{ Id = 'engine-smtpmessage-1'; Label = 'AsyncSmtp engine, C# (SmtpMessage, as the cmdlets)'; Connections = 1; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine-smtpmessage', '--count', "$fastCount", '--connections', '1') }
+            Note = 'SmtpMessage objects built by SmtpMessageFactory.Create with the same fields (the Mime layer cannot wrap an existing MimeMessage); CreateContent() measures the size first, so each is serialised twice.' }
+        @{ Id = 'mailkit-1'; Label = 'MailKit SmtpClient'; Connections = 1; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'mailkit', '--count', "$fastCount", '--connections', '1') } }
+        @{ Id = 'mailkit-4'; Label = 'MailKit SmtpClient'; Connections = 4; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'mailkit', '--count', "$fastCount", '--connections', '4') } }
+        @{ Id = 'mailkit-8'; Label = 'MailKit SmtpClient'; Connections = 8; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'mailkit', '--count', "$fastCount", '--connections', '8') } }
+        @{ Id = 'cmdlet-pipeline'; Label = 'Send-SmtpMessage -Session, prebuilt messages piped'; Connections = 1; Work = "$(Format-Number $cmdletCount) × $repetitions"; Run = { Invoke-CmdletMeasurement 'Pipeline' $cmdletCount 500 }
+            Note = '`$messages | Send-SmtpMessage -Session $s`, the messages built by New-SmtpMessage before timing; timed from Connect-Smtp to Disconnect-Smtp, the span the engine rows cover.' }
+        @{ Id = 'cmdlet-pipeline-build'; Label = 'New-SmtpMessage piped into Send-SmtpMessage -Session'; Connections = 1; Work = "$(Format-Number $cmdletCount) × $repetitions"; Run = { Invoke-CmdletMeasurement 'PipelineWithBuild' $cmdletCount 500 }
+            Note = '`1..5000 | ForEach-Object { New-SmtpMessage ... } | Send-SmtpMessage -Session $s`, building included.' }
+        @{ Id = 'cmdlet-oneshot'; Label = 'Send-SmtpMessage one-shot, in a loop'; Connections = 1; Work = "$oneShotCount × $repetitions"; Run = { Invoke-CmdletMeasurement 'OneShot' $oneShotCount 30 } }
+        @{ Id = 'send-mailmessage'; Label = 'Send-MailMessage one-shot, in a loop'; Connections = 1; Work = "$slowCount × $repetitions"; Run = { Invoke-CmdletMeasurement 'SendMailMessage' $slowCount 10 } }
+        @{ Id = 'sysnetmail-oneshot'; Label = 'System.Net.Mail.SmtpClient, new per message'; Connections = 1; Work = "$slowCount × $repetitions"; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'sysnetmail-oneshot', '--count', "$slowCount", '--warmup', '10') }
+            Note = 'System.Net.Mail takes a MailMessage, not a MimeMessage: same addresses, subject and body.' }
+        @{ Id = 'sysnetmail-reused'; Label = 'System.Net.Mail.SmtpClient, reused'; Connections = 1; Work = "$slowCount × $repetitions"; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'sysnetmail-reused', '--count', "$slowCount", '--warmup', '10') } }
+        @{ Id = 'aiosmtplib-1'; Label = 'aiosmtplib (Python)'; Connections = 1; Work = "$(Format-Number $pythonCount) × $repetitions"; Run = { Invoke-AiosmtplibMeasurement 1 } }
+        @{ Id = 'aiosmtplib-8'; Label = 'aiosmtplib (Python)'; Connections = 8; Work = "$(Format-Number $pythonCount) × $repetitions"; Run = { Invoke-AiosmtplibMeasurement 8 } }
+        @{ Id = 'smtp-source-1'; Label = 'smtp-source (C), -d -l 2000'; Connections = 1; Work = "$(Format-Number $sourceCount) × $repetitions"; Run = { Measure-SmtpSource 1 } }
+        @{ Id = 'smtp-source-8'; Label = 'smtp-source (C), -d -l 2000'; Connections = 8; Work = "$(Format-Number $sourceCount) × $repetitions"; Run = { Measure-SmtpSource 8 } }
+    )
+    $rows = foreach ($item in $plan) {
+        $result = & $item.Run
+        $shown = if ($result.PSObject.Properties['error']) { "FAILED: $($result.error)" } else { "$(Format-Number $result.medianRate) msg/s" }
+        Write-Host ("{0,-55} {1,2} conn  {2}" -f $item.Label, $item.Connections, $shown)
+        [pscustomobject]@{ Id = $item.Id; Label = $item.Label; Connections = $item.Connections; Work = $item.Work; Note = $item['Note']; Result = $result }
+    }
+
+    $largeRows = @(
+        Measure-LargeMessage 'engine' 'AsyncSmtp engine (MimeMessage)'
+        Measure-LargeMessage 'engine-smtpmessage' 'AsyncSmtp engine (SmtpMessage, as the cmdlets)'
+        Measure-LargeMessage 'mailkit' 'MailKit SmtpClient'
+    )
+    foreach ($row in $largeRows) { Write-Host ("10 MB, {0,-48} {1}" -f $row.Label, ($row.Error ?? "$(Format-Number ($row.PeakExtraBytes / 1MB) 'N1') MiB extra, $(Format-Number $row.Seconds 'N3') s")) }
+    $loadAfter = Get-LoadAverage
+}
+finally {
+    Stop-SmtpSink $sink
+    Remove-Item -Recurse -Force $work -ErrorAction Ignore
+}
+
+$import = Measure-ModuleImport 5
+Write-Host "Import-Module: $(Format-Number $import.InProcessMs) ms in-process"
+
+$engineLarge, $engineMimeLarge, $mailKitLarge = $largeRows
+$largeMeasured = -not ($largeRows | Where-Object Error)
+$targets = @(
+    New-RatioTarget 'Engine, 1 connection: ≥ 2× MailKit, 1 connection' 'engine-1' 'mailkit-1' 2
+    New-RatioTarget 'Engine, 1 connection: ≥ 0.5× smtp-source, 1 session' 'engine-1' 'smtp-source-1' 0.5
+    New-RatioTarget 'Cmdlet pipeline through one session (prebuilt): ≥ 0.5× engine, 1 connection' 'cmdlet-pipeline' 'engine-1' 0.5
+    New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage' 'cmdlet-oneshot' 'send-mailmessage' 5
+    if ($largeMeasured) {
+        $limit = 3 * $engineLarge.WireBytes
+        New-Target '10 MB message: engine peak extra memory < 3× message size' ("{0} / {1} MiB (MimeMessage / SmtpMessage) vs limit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($limit / 1MB) 'N1')) ($engineLarge.PeakExtraBytes -lt $limit -and $engineMimeLarge.PeakExtraBytes -lt $limit)
+        New-Target '10 MB message: engine peak extra memory ≤ MailKit''s' ("{0} / {1} MiB vs MailKit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($mailKitLarge.PeakExtraBytes / 1MB) 'N1')) ($engineLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes -and $engineMimeLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes)
+    }
+    else { New-Target '10 MB message: peak extra memory' 'not measured (see the FAILED row)' $false }
+    New-Target 'Import-Module AsyncSmtp < 500 ms' "$(Format-Number $import.InProcessMs) ms in-process (process difference $(Format-Number ($import.WithImportMs - $import.BaselineMs)) ms)" ($import.InProcessMs -lt 500)
+)
+
+$report = Format-PerformanceReport -Facts (Get-MachineFacts $Root) -Extensions $extensions -Rows $rows -LargeRows $largeRows -Import $import `
+    -Targets $targets -LoadBefore $loadBefore -LoadAfter $loadAfter -Duration $watch.Elapsed
+$docs = Join-Path $Root 'docs'
+$null = New-Item -ItemType Directory -Force $docs
+Set-Content -Path (Join-Path $docs 'performance.md') -Value $report -Encoding utf8NoBOM
+Write-Host ''
+Write-Host $report

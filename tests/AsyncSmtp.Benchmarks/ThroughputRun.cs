@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace AsyncSmtp.Benchmarks;
+
+/// <summary>
+/// Messages per second of one client: a warm-up repetition (JIT, connection paths), then timed repetitions of
+/// <c>count</c> messages spread over <c>connections</c> connections opened at once. Each repetition is timed
+/// from the first connect to the last QUIT. Also reports process CPU time and managed allocations per message,
+/// which the other agents sharing this machine disturb less than wall time.
+/// </summary>
+internal static class ThroughputRun
+{
+    public static async Task<object> RunAsync(Arguments args)
+    {
+        string client = args.Text("client", "engine");
+        int count = args.Number("count", 5000);
+        int connections = args.Number("connections", 1);
+        int repetitions = args.Number("reps", 3);
+        int warmup = args.Number("warmup", 500);
+        var budget = TimeSpan.FromSeconds(args.Number("budget-seconds", 45));
+        var perRepetitionLimit = TimeSpan.FromSeconds(args.Number("timeout-seconds", 60));
+        string body = SampleMessages.Body(args.Number("body-bytes", SampleMessages.DefaultBodyBytes));
+        var workload = Workload.Create(client, args.Text("host", "127.0.0.1"), args.Number("port", 2525), body);
+
+        await RepeatAsync(workload, Math.Max(warmup, connections), connections, perRepetitionLimit).ConfigureAwait(false);
+
+        var rates = new List<double>();
+        var cpuPerMessage = new List<double>();
+        var allocatedPerMessage = new List<double>();
+        var started = Stopwatch.StartNew();
+        for (int rep = 0; rep < repetitions && (rep == 0 || started.Elapsed < budget); rep++)
+        {
+            var sample = await RepeatAsync(workload, count, connections, perRepetitionLimit).ConfigureAwait(false);
+            rates.Add(count / sample.Wall.TotalSeconds);
+            cpuPerMessage.Add(sample.Cpu.TotalMilliseconds * 1000 / count);
+            allocatedPerMessage.Add((double)sample.Allocated / count);
+        }
+
+        return new
+        {
+            kind = "throughput",
+            client,
+            connections,
+            messages = count,
+            messageBytes = SampleMessages.WireSize(SampleMessages.Mime(0, body)),
+            rates,
+            medianRate = Statistics.Median(rates),
+            cpuMicrosecondsPerMessage = Statistics.Median(cpuPerMessage),
+            allocatedBytesPerMessage = Statistics.Median(allocatedPerMessage),
+        };
+    }
+
+    private readonly record struct Sample(TimeSpan Wall, TimeSpan Cpu, long Allocated);
+
+    private static async Task<Sample> RepeatAsync(Workload workload, int count, int connections, TimeSpan limit)
+    {
+        workload.Prepare(count);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var timeout = new CancellationTokenSource(limit);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var wall = Stopwatch.StartNew();
+        var slices = Enumerable.Range(0, connections).Select(c =>
+        {
+            int first = (int)((long)count * c / connections);
+            int next = (int)((long)count * (c + 1) / connections);
+            return Task.Run(() => workload.SendOverOneConnectionAsync(first, next - first, timeout.Token));
+        });
+        await Task.WhenAll(slices).ConfigureAwait(false);
+        wall.Stop();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        return new Sample(wall.Elapsed, process.TotalProcessorTime - cpuBefore, allocated);
+    }
+}

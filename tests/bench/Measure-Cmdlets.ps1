@@ -1,0 +1,91 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    The PowerShell side of the benchmark: messages per second through the AsyncSmtp cmdlets or Send-MailMessage.
+.DESCRIPTION
+    Run in a fresh `dotnet pwsh -NoProfile`. A warm-up repetition (module load, JIT), then timed repetitions;
+    prints one JSON object like the .NET benchmark program. Modes:
+      Pipeline          messages built by New-SmtpMessage before timing; timed: Connect-Smtp, the messages piped
+                        into Send-SmtpMessage -Session, Disconnect-Smtp (the same span the engine's figure covers).
+      PipelineWithBuild timed: Connect-Smtp, 1..N | ForEach-Object { New-SmtpMessage ... } | Send-SmtpMessage -Session.
+      OneShot           timed: a loop of Send-SmtpMessage -SmtpServer ... (connect, send, QUIT each time).
+      SendMailMessage   timed: a loop of Send-MailMessage (System.Net.Mail, one-shot), its deprecation warning suppressed.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'SendMailMessage')] [string] $Mode,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $BodyFile,
+    [int] $Port = 2525,
+    [int] $Count = 5000,
+    [int] $Repetitions = 3,
+    [int] $Warmup = 200,
+    [int] $BudgetSeconds = 45
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+. (Join-Path $PSScriptRoot 'BenchProcesses.ps1')
+
+function Invoke-Repetition([int] $Count) {
+    $messages = if ($Mode -eq 'Pipeline') {
+        foreach ($i in 1..$Count) { New-SmtpMessage @sample -Subject "Benchmark message $i" }
+    }
+    [GC]::Collect()
+    $cpuBefore = $process.TotalProcessorTime
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    switch ($Mode) {
+        'Pipeline' {
+            $session = Connect-Smtp 127.0.0.1 -Port $Port -NoTls
+            $null = $messages | Send-SmtpMessage -Session $session
+            Disconnect-Smtp $session
+        }
+        'PipelineWithBuild' {
+            $session = Connect-Smtp 127.0.0.1 -Port $Port -NoTls
+            $null = 1..$Count | ForEach-Object { New-SmtpMessage @sample -Subject "Benchmark message $_" } | Send-SmtpMessage -Session $session
+            Disconnect-Smtp $session
+        }
+        'OneShot' {
+            foreach ($i in 1..$Count) { $null = Send-SmtpMessage 127.0.0.1 -Port $Port -NoTls @sample -Subject "Benchmark message $i" }
+        }
+        'SendMailMessage' {
+            foreach ($i in 1..$Count) { Send-MailMessage -SmtpServer 127.0.0.1 -Port $Port @sample -Subject "Benchmark message $i" -WarningAction SilentlyContinue }
+        }
+    }
+    $watch.Stop()
+    $process.Refresh()
+    [pscustomobject]@{
+        Rate = $Count / $watch.Elapsed.TotalSeconds
+        CpuMicroseconds = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds * 1000 / $Count
+    }
+}
+
+try {
+    if ($Mode -ne 'SendMailMessage') { Import-Module $ModulePath }
+    $sample = @{
+        From = 'Bench Sender <sender@example.test>'
+        To = 'Bench Recipient <rcpt@example.test>'
+        Body = [IO.File]::ReadAllText($BodyFile)
+    }
+    $process = [Diagnostics.Process]::GetCurrentProcess()
+    $null = Invoke-Repetition $Warmup
+    $samples = [Collections.Generic.List[object]]::new()
+    $started = [Diagnostics.Stopwatch]::StartNew()
+    while ($samples.Count -lt $Repetitions -and ($samples.Count -eq 0 -or $started.Elapsed.TotalSeconds -lt $BudgetSeconds)) {
+        $samples.Add((Invoke-Repetition $Count))
+    }
+    [ordered]@{
+        kind = 'throughput'
+        client = $Mode
+        connections = 1
+        messages = $Count
+        rates = @($samples.Rate)
+        medianRate = Get-Median $samples.Rate
+        cpuMicrosecondsPerMessage = Get-Median $samples.CpuMicroseconds
+    } | ConvertTo-Json -Compress
+}
+catch {
+    # One line the caller can show in its table, whatever failed.
+    @{ error = "$($_.Exception.GetType().Name): $($_.Exception.Message)" } | ConvertTo-Json -Compress
+    exit 1
+}
