@@ -19,6 +19,11 @@ Describe 'Disconnect-Smtp' {
         $server.Sessions[0].WaitForClose(3000) | Should -BeTrue
     }
 
+    It 'closes a session straight off Connect-Smtp in one pipeline' {
+        Connect-Smtp @conn | Disconnect-Smtp
+        $server.Commands[-1] | Should -Be 'QUIT'
+    }
+
     It 'takes the session positionally' {
         $s = Connect-Smtp @conn
         Disconnect-Smtp $s

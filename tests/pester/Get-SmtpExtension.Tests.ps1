@@ -27,6 +27,10 @@ Describe 'Get-SmtpExtension' {
         $server.Commands | Should -BeNullOrEmpty
     }
 
+    It 'runs straight off Connect-Smtp in one pipeline' {
+        (Connect-Smtp @conn | Get-SmtpExtension -Name SIZE).Parameters | Should -Be @('2048000')
+    }
+
     It 'keeps parameters, the raw line and unknown keywords' {
         $vendor = Get-SmtpExtension -Session $session -Name 'X-VENDOR-THING'
         $vendor.Parameters | Should -Be @('alpha', 'beta')

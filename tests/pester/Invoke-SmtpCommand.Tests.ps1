@@ -45,6 +45,12 @@ Describe 'Invoke-SmtpCommand' {
         $server.Commands | Should -Be @('VRFY postmaster')
     }
 
+    It 'runs straight off Connect-Smtp in one pipeline' {
+        $r = Connect-Smtp @conn | Invoke-SmtpCommand 'VRFY postmaster'
+        $r.Code | Should -BeGreaterOrEqual 200
+        $server.Commands | Should -Contain 'VRFY postmaster'
+    }
+
     It 'returns a 5xx reply as data, not as an error' {
         $server.On('VRFY nobody').Reply('550 5.1.1 No such user here') | Out-Null
         $r = Invoke-SmtpCommand $session 'VRFY nobody' -ErrorVariable errs

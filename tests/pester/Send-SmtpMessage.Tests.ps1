@@ -163,6 +163,12 @@ Describe 'Send-SmtpMessage' {
             $r.Recipients | Should -Be @('bob@example.com')
         }
 
+        It 'sends straight off Connect-Smtp in one pipeline' {
+            $r = Connect-Smtp @conn | Send-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'chained' -Body 'x'
+            $r.Response | Should -Match 'queued'
+            $server.WaitForMessage(5000).Text | Should -Match 'Subject: chained'
+        }
+
         It 'sends .eml files from Get-ChildItem' {
             $dir = Join-Path $work 'eml'
             New-Item -ItemType Directory $dir -Force | Out-Null
