@@ -156,11 +156,8 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     protected Task<bool> ShouldProcessAsync(string target, string action) => Post(() => ShouldProcess(target, action));
 
-    /// <summary>Writes a verbose line from any thread without waiting; a no-op when verbose output is off.</summary>
-    internal void PostVerbose(string text)
-    {
-        if (_verbose) PostAndForget(() => WriteVerbose(text));
-    }
+    /// <summary>Writes a verbose line from any thread without waiting; check <see cref="IsVerboseEnabled"/> first.</summary>
+    internal void PostVerbose(string text) => PostAndForget(() => WriteVerbose(text));
 
     internal void PostProgress(ProgressRecord record) => PostAndForget(() => WriteProgress(record));
 

@@ -155,9 +155,12 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             result = await session.RunAsync(this, (client, ct) => client.SendAsync(message.Envelope, message.Content, progress, ct), cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (Exception error) when (error is not OperationCanceledException && error is not PipelineStoppedException)
+        catch (Exception error) when (error is SmtpException or IOException or UnauthorizedAccessException)
         {
-            outputs.Add(FailureRecord(session, message, error));
+            // IOException: an attachment or .eml file that went away before it was read for sending.
+            if (SmtpErrorMapper.IsSessionFatal(error) || !session.IsConnected)
+                throw Terminate(SmtpErrorMapper.ToErrorRecord(error, session.Endpoint, SmtpErrorIds.ServerDisconnected));
+            outputs.Add(MessageFailure(message, error));
             return;
         }
         finally
@@ -173,11 +176,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             session.SmtpServer, session.Port, message.Size, clock.Elapsed));
     }
 
-    /// <summary>A refused message is reported and the pipeline goes on; a connection that died with it ends the cmdlet.</summary>
-    private static ErrorRecord FailureRecord(SmtpSession session, OutgoingMessage message, Exception error)
+    /// <summary>The non-terminating error of a refused message, naming what was refused: the pipeline goes on.</summary>
+    private static ErrorRecord MessageFailure(OutgoingMessage message, Exception error)
     {
-        if (SmtpErrorMapper.IsSessionFatal(error) || !session.IsConnected)
-            throw Terminate(SmtpErrorMapper.ToErrorRecord(error, session.Endpoint, SmtpErrorIds.ServerDisconnected));
         object target = error switch
         {
             SmtpSenderRefusedException refused => refused.Sender,
