@@ -192,6 +192,15 @@ Describe 'Send-SmtpMessage' {
             $errs[0].TargetObject | Should -Be $missing
         }
 
+        It 'stops cleanly when the downstream command wants no more (Select-Object -First)' {
+            $results = 1..5 | ForEach-Object { New-SmtpMessage -From 'alice@example.com' -To "s$_@example.com" -Subject 's' -Body 'b' } |
+                Send-SmtpMessage -Session $session | Select-Object -First 2
+            $results.Count | Should -Be 2
+            $server.Messages.Count | Should -Be 2
+            $session.IsConnected | Should -BeTrue
+            (Invoke-SmtpCommand $session NOOP).Code | Should -Be 250
+        }
+
         It 'keeps going after a refused message: one error for it, one result for each of the others' {
             $server.On('MAIL FROM:<blocked@').Reply('550 5.7.1 Sender blocked') | Out-Null
             $senders = 'ok1@example.com', 'blocked@example.com', 'ok2@example.com'
