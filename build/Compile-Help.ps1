@@ -347,11 +347,13 @@ $helpDir = Join-Path $Root 'docs/help'
 $outDir = Join-Path $ModuleDir 'en-US'
 New-Item -ItemType Directory -Force $outDir | Out-Null
 
-$pages = @(Get-ChildItem $helpDir -Filter '*.md' | Sort-Object Name)
-$aboutPages = @($pages | Where-Object Name -Like 'about_*')
-$commands = @($pages | Where-Object Name -NotLike 'about_*' | ForEach-Object { Read-CommandHelp $_.FullName })
+# Plain loops, not pipelines, so that a malformed page stops the build with its own message.
+$commands = [Collections.Generic.List[object]]::new()
 $aboutTexts = @{}
-foreach ($a in $aboutPages) { $aboutTexts[$a.BaseName] = ConvertTo-AboutText $a.FullName }
+foreach ($page in Get-ChildItem $helpDir -Filter '*.md' | Sort-Object Name) {
+    if ($page.Name -like 'about_*') { $aboutTexts[$page.BaseName] = ConvertTo-AboutText $page.FullName }
+    else { $commands.Add((Read-CommandHelp $page.FullName)) }
+}
 
 if (Get-Command New-ExternalHelp -ErrorAction SilentlyContinue) {
     New-ExternalHelp -Path $helpDir -OutputPath $outDir -Force | Out-Null
