@@ -5,9 +5,10 @@ using System.Runtime.ExceptionServices;
 namespace AsyncSmtp.Commands;
 
 /// <summary>
-/// A cmdlet whose work is asynchronous. The work runs on the thread pool; PowerShell only allows
-/// Write*/ShouldProcess on the pipeline thread, so those calls are queued to it and awaited while
-/// the pipeline thread pumps the queue until the work completes. StopProcessing cancels the token.
+/// A cmdlet whose work is asynchronous. The work continues on the thread pool after its first
+/// await; PowerShell only allows Write*/ShouldProcess on the pipeline thread, so those calls are
+/// queued to it and awaited while the pipeline thread pumps the queue until the work completes.
+/// StopProcessing (Ctrl+C) cancels the work's token and the cmdlet returns within a second.
 /// </summary>
 public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 {
@@ -19,9 +20,6 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     private readonly object _pumpGate = new();
     private bool _pumping;
     private bool _verbose;
-
-    /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
-    protected CancellationToken StopToken => _stop.Token;
 
     /// <summary>Whether verbose output would be shown, so callers can skip formatting lines nobody sees.</summary>
     internal bool IsVerboseEnabled => _verbose;
@@ -37,7 +35,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    /// <summary>Runs <paramref name="work"/> off the pipeline thread and pumps its Write* calls here until it is done.</summary>
+    /// <summary>Runs <paramref name="work"/> and pumps its Write* calls on this (the pipeline) thread until it is done.</summary>
     protected void RunOnPump(Func<CancellationToken, Task> work)
     {
         if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
@@ -105,7 +103,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     private void Finish(Task task)
     {
-        if (!task.IsCompleted && !task.Wait(StopGrace))
+        if (!task.IsCompleted && !WaitQuietly(task, StopGrace))
             throw new PipelineStoppedException();
         if (task.Exception is { } aggregate)
         {
@@ -115,6 +113,19 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
             ExceptionDispatchInfo.Capture(error).Throw();
         }
         if (task.IsCanceled || _stop.IsCancellationRequested) throw new PipelineStoppedException();
+    }
+
+    /// <summary>Waits for the task to finish, whatever its outcome (Finish reports it).</summary>
+    private static bool WaitQuietly(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            return task.Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            return true;
+        }
     }
 
     private void CloseQueue()
