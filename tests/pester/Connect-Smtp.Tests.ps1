@@ -242,6 +242,19 @@ Describe 'Connect-Smtp' {
             $e.ErrorDetails.Message | Should -Match 'Go away'
         }
 
+        It 'reports a connection closed before any greeting as SmtpConnectFailed' {
+            $server.OnGreeting().Disconnect() | Out-Null
+            $e = Get-TerminatingError { Connect-Smtp @conn }
+            Assert-SmtpError $e SmtpConnectFailed ConnectionError $endpoint
+        }
+
+        It 'accepts -TimeoutSec 0 as no time limit' {
+            $c = $conn.Clone(); $c.TimeoutSec = 0
+            $s = Connect-Smtp @c
+            $s.IsConnected | Should -BeTrue
+            $s | Disconnect-Smtp
+        }
+
         It 'reports a greeting that does not come in time as SmtpConnectTimeout' {
             $server.OnGreeting().Delay(4000) | Out-Null
             $conn2 = $conn.Clone(); $conn2.TimeoutSec = 1

@@ -340,6 +340,20 @@ Describe 'Send-SmtpMessage' {
         }
     }
 
+    Context 'Ctrl+C in one-shot form' {
+        It 'stops within a second mid-send, with no result' {
+            $server.OnEndOfMessage().Delay(20000) | Out-Null
+            $run = Start-InOtherRunspace 'param($h, $p) Send-SmtpMessage -SmtpServer $h -Port $p -NoTls -From alice@example.com -To bob@example.com -Subject stop -Body x' $server.Host, $server.Port
+            Wait-Until { $server.Commands | Where-Object { $_ -like 'BDAT*' -or $_ -eq 'DATA' } } | Should -BeTrue
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $run.PowerShell.Stop()
+            $clock.ElapsedMilliseconds | Should -BeLessThan 1500
+            $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+            $server.Messages | Should -BeNullOrEmpty
+            $run.PowerShell.Dispose()
+        }
+    }
+
     Context '-WhatIf' {
         It 'sends nothing over a session' {
             $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -WhatIf
