@@ -318,6 +318,13 @@ Describe 'Send-SmtpMessage' {
             $s.IsConnected | Should -BeFalse
         }
 
+        It 'ends with SmtpProtocolError on a malformed final reply' {
+            $server.OnEndOfMessage().SendRaw("this is not a reply`r`n") | Out-Null
+            $e = Get-TerminatingError { Send-Simple $session }
+            Assert-SmtpError $e SmtpProtocolError ProtocolError $endpoint
+            $session.IsConnected | Should -BeFalse
+        }
+
         It 'refuses a closed session with a terminating SmtpSessionClosed' {
             $s = Connect-Smtp @conn
             $s | Disconnect-Smtp
@@ -390,6 +397,12 @@ Describe 'Send-SmtpMessage' {
             $received.IsEncrypted | Should -BeTrue
             $received.AuthenticatedUser | Should -Be 'alice'
             $r.MessageId | Should -Not -BeNullOrEmpty
+        }
+
+        It 'fails a refused login with a terminating SmtpAuthenticationFailed and sends nothing' {
+            $e = Get-TerminatingError { Send-SmtpMessage @conn -Credential (New-TestCredential -Password 'wrong') -AllowUnencryptedAuthentication -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' }
+            Assert-SmtpError $e SmtpAuthenticationFailed AuthenticationError $endpoint
+            $server.Commands | Where-Object { $_ -like 'MAIL*' } | Should -BeNullOrEmpty
         }
 
         It 'fails to connect with a terminating SmtpConnectFailed' {
