@@ -12,5 +12,8 @@ $config.Run.Path = if ($Path) { $Path } else { Join-Path $Root 'tests/pester' }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
+# Pester reports a run that could not even start (a bad path, a broken container) by returning nothing:
+# write no summary, so build/Test.ps1 counts the whole suite as broken rather than as zero tests.
+if (-not $result) { exit 1 }
 @{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount } |
     ConvertTo-Json | Set-Content $SummaryPath

@@ -172,7 +172,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         foreach (var refusal in result.RefusedRecipients)
             outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
         outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
-            result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToArray(), result.Response.Message,
+            result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
             session.SmtpServer, session.Port, message.Size, clock.Elapsed));
     }
 

@@ -3,7 +3,7 @@ namespace AsyncSmtp;
 /// <summary>What Send-SmtpMessage returns for each message the server accepted.</summary>
 public sealed class SmtpSendResult
 {
-    internal SmtpSendResult(string? messageId, string sender, string[] recipients, SmtpRejectedRecipient[] rejectedRecipients,
+    internal SmtpSendResult(string? messageId, string sender, string[] recipients, IReadOnlyList<SmtpRejectedRecipient> rejectedRecipients,
         string response, string smtpServer, int port, long size, TimeSpan elapsed)
     {
         MessageId = messageId;
@@ -26,8 +26,11 @@ public sealed class SmtpSendResult
     /// <summary>The recipients the server accepted.</summary>
     public string[] Recipients { get; }
 
-    /// <summary>The recipients the server refused while accepting others.</summary>
-    public SmtpRejectedRecipient[] RejectedRecipients { get; }
+    /// <summary>
+    /// The recipients the server refused while accepting others. A list, not an array: PowerShell
+    /// arrays have an Address() method that would hide member enumeration of $r.RejectedRecipients.Address.
+    /// </summary>
+    public IReadOnlyList<SmtpRejectedRecipient> RejectedRecipients { get; }
 
     /// <summary>The server's final reply text, usually with its queue id.</summary>
     public string Response { get; }

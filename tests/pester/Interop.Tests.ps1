@@ -140,7 +140,7 @@ Describe 'postfix through the cmdlets' -Skip:$skipPostfix {
 
             $result.Recipients | Should -Be @('ok@example.test')
             # ForEach, not .Address: on an array, .Address is the array's own method.
-            $result.RejectedRecipients.ForEach('Address') | Should -Be @('nobody@elsewhere.invalid')
+            $result.RejectedRecipients.Address | Should -Be @('nobody@elsewhere.invalid')
             $result.RejectedRecipients[0].Code | Should -Be 554
             $result.RejectedRecipients[0].EnhancedStatusCode | Should -Be '5.7.1'
             $refusals.Count | Should -Be 1

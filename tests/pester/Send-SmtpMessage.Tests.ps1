@@ -223,6 +223,7 @@ Describe 'Send-SmtpMessage' {
             $r.Recipients | Should -Be @('good@example.com')
             $r.RejectedRecipients.Count | Should -Be 1
             $r.RejectedRecipients[0].Address | Should -Be 'bad@example.com'
+            $r.RejectedRecipients.Address | Should -Be 'bad@example.com'
             $r.RejectedRecipients[0].Code | Should -Be 550
             $r.RejectedRecipients[0].EnhancedStatusCode | Should -Be '5.1.1'
             $r.RejectedRecipients[0].Message | Should -Match 'No such user'
