@@ -26,17 +26,18 @@ $cmdletCount = 5000         # the issue's 5,000-message pipeline
 $oneShotCount = 300         # Send-SmtpMessage one-shot
 $slowCount = 60             # System.Net.Mail and Send-MailMessage (about 20 messages/s here, see the report)
 $pythonCount = 3000
-$sourceCount = 20000
-$repetitions = 3
+$sourceCount = 10000
+$repetitions = 5            # the median of five shrugs off a burst of load from other work on the machine
+$slowRepetitions = 3        # for the rows at about 20 messages/s
 
-function Invoke-BenchmarkProgram([string[]] $Arguments) {
-    Invoke-Measurement -FilePath 'dotnet' -ArgumentList (@($benchDll) + $Arguments + @('--port', "$($sink.Port)")) -TimeoutSeconds 150
+function Invoke-BenchmarkProgram([string[]] $Arguments, [int] $Repetitions = $repetitions) {
+    Invoke-Measurement -FilePath 'dotnet' -ArgumentList (@($benchDll) + $Arguments + @('--port', "$($sink.Port)", '--reps', "$Repetitions")) -TimeoutSeconds 150
 }
 
-function Invoke-CmdletMeasurement([string] $Mode, [int] $Count, [int] $Warmup) {
+function Invoke-CmdletMeasurement([string] $Mode, [int] $Count, [int] $Warmup, [int] $Repetitions = $repetitions) {
     $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/bench/Measure-Cmdlets.ps1'),
         '-Mode', $Mode, '-ModulePath', $modulePath, '-BodyFile', $bodyFile, '-Port', "$($sink.Port)",
-        '-Count', "$Count", '-Repetitions', "$repetitions", '-Warmup', "$Warmup")
+        '-Count', "$Count", '-Repetitions', "$Repetitions", '-Warmup', "$Warmup")
     Invoke-Measurement -FilePath 'dotnet' -ArgumentList $arguments -WorkingDirectory $Root -TimeoutSeconds 150
 }
 
@@ -62,7 +63,7 @@ function Measure-SmtpSource([int] $Sessions) {
 }
 
 function Measure-LargeMessage([string] $Client, [string] $Label) {
-    $runs = foreach ($n in 1..$repetitions) { Invoke-BenchmarkProgram @('large', '--client', $Client, '--attachment', $attachmentFile) }
+    $runs = foreach ($n in 1..$slowRepetitions) { Invoke-BenchmarkProgram @('large', '--client', $Client, '--attachment', $attachmentFile) }
     $failed = @($runs | Where-Object { $_.PSObject.Properties['error'] })
     if ($failed) { return [pscustomobject]@{ Label = $Label; Error = $failed[0].error } }
     [pscustomobject]@{
@@ -129,35 +130,56 @@ try {
     $loadBefore = Get-LoadAverage
     Write-Host "smtp-sink on 127.0.0.1:$($sink.Port) offers: $($extensions -join ', ')"
 
-    $fast = "$(Format-Number $fastCount) × $repetitions"
+    # One row per client and connection count, in the order they run: the rows a target compares run
+    # next to each other, so a burst of load from elsewhere on the machine hits both sides alike.
+    # Kind: program (tests/AsyncSmtp.Benchmarks), cmdlets (tests/bench/Measure-Cmdlets.ps1),
+    # python (tests/bench/aiosmtplib_bench.py), source (smtp-source).
     $plan = @(
-        @{ Id = 'engine-1'; Label = 'AsyncSmtp engine, C# (MimeMessage)'; Connections = 1; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine', '--count', "$fastCount", '--connections', '1') } }
-        @{ Id = 'engine-4'; Label = 'AsyncSmtp engine, C# (MimeMessage)'; Connections = 4; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine', '--count', "$fastCount", '--connections', '4') } }
-        @{ Id = 'engine-8'; Label = 'AsyncSmtp engine, C# (MimeMessage)'; Connections = 8; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine', '--count', "$fastCount", '--connections', '8') } }
-        @{ Id = 'engine-smtpmessage-1'; Label = 'AsyncSmtp engine, C# (SmtpMessage, as the cmdlets)'; Connections = 1; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'engine-smtpmessage', '--count', "$fastCount", '--connections', '1') }
+        @{ Kind = 'program'; Client = 'engine'; Connections = 1; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'mailkit'; Connections = 1; Label = 'MailKit SmtpClient' }
+        @{ Kind = 'source'; Client = 'smtp-source'; Connections = 1; Count = $sourceCount; Label = 'smtp-source (C), -d -l 2000' }
+        @{ Kind = 'program'; Client = 'engine'; Connections = 4; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'mailkit'; Connections = 4; Label = 'MailKit SmtpClient' }
+        @{ Kind = 'program'; Client = 'engine'; Connections = 8; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'mailkit'; Connections = 8; Label = 'MailKit SmtpClient' }
+        @{ Kind = 'source'; Client = 'smtp-source'; Connections = 8; Count = $sourceCount; Label = 'smtp-source (C), -d -l 2000' }
+        @{ Kind = 'program'; Client = 'engine-smtpmessage'; Connections = 1; Label = 'AsyncSmtp engine, C# (SmtpMessage, as the cmdlets)'
             Note = 'SmtpMessage objects built by SmtpMessageFactory.Create with the same fields (the Mime layer cannot wrap an existing MimeMessage); CreateContent() measures the size first, so each is serialised twice.' }
-        @{ Id = 'mailkit-1'; Label = 'MailKit SmtpClient'; Connections = 1; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'mailkit', '--count', "$fastCount", '--connections', '1') } }
-        @{ Id = 'mailkit-4'; Label = 'MailKit SmtpClient'; Connections = 4; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'mailkit', '--count', "$fastCount", '--connections', '4') } }
-        @{ Id = 'mailkit-8'; Label = 'MailKit SmtpClient'; Connections = 8; Work = $fast; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'mailkit', '--count', "$fastCount", '--connections', '8') } }
-        @{ Id = 'cmdlet-pipeline'; Label = 'Send-SmtpMessage -Session, prebuilt messages piped'; Connections = 1; Work = "$(Format-Number $cmdletCount) × $repetitions"; Run = { Invoke-CmdletMeasurement 'Pipeline' $cmdletCount 500 }
+        @{ Kind = 'program'; Client = 'engine-bytes'; Connections = 1; Label = 'Diagnostic: engine, message pre-serialised to bytes'
+            Note = 'The same messages serialised before timing and sent with SmtpContent.FromBytes: the protocol, dot-stuffing and socket share of the engine rows.' }
+        @{ Kind = 'program'; Client = 'serialise-only'; Connections = 0; Label = 'Diagnostic: MimeKit serialisation alone, no network'
+            Note = 'MimeMessage.WriteToAsync into Stream.Null: the serialisation share of every MimeMessage row (engine and MailKit alike).' }
+        @{ Kind = 'cmdlets'; Client = 'Pipeline'; Connections = 1; Count = $cmdletCount; Warmup = 500; Label = 'Send-SmtpMessage -Session, prebuilt messages piped'
             Note = '`$messages | Send-SmtpMessage -Session $s`, the messages built by New-SmtpMessage before timing; timed from Connect-Smtp to Disconnect-Smtp, the span the engine rows cover.' }
-        @{ Id = 'cmdlet-pipeline-build'; Label = 'New-SmtpMessage piped into Send-SmtpMessage -Session'; Connections = 1; Work = "$(Format-Number $cmdletCount) × $repetitions"; Run = { Invoke-CmdletMeasurement 'PipelineWithBuild' $cmdletCount 500 }
+        @{ Kind = 'cmdlets'; Client = 'PipelineWithBuild'; Connections = 1; Count = $cmdletCount; Warmup = 500; Label = 'New-SmtpMessage piped into Send-SmtpMessage -Session'
             Note = '`1..5000 | ForEach-Object { New-SmtpMessage ... } | Send-SmtpMessage -Session $s`, building included.' }
-        @{ Id = 'cmdlet-oneshot'; Label = 'Send-SmtpMessage one-shot, in a loop'; Connections = 1; Work = "$oneShotCount × $repetitions"; Run = { Invoke-CmdletMeasurement 'OneShot' $oneShotCount 30 } }
-        @{ Id = 'send-mailmessage'; Label = 'Send-MailMessage one-shot, in a loop'; Connections = 1; Work = "$slowCount × $repetitions"; Run = { Invoke-CmdletMeasurement 'SendMailMessage' $slowCount 10 } }
-        @{ Id = 'sysnetmail-oneshot'; Label = 'System.Net.Mail.SmtpClient, new per message'; Connections = 1; Work = "$slowCount × $repetitions"; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'sysnetmail-oneshot', '--count', "$slowCount", '--warmup', '10') }
-            Note = 'System.Net.Mail takes a MailMessage, not a MimeMessage: same addresses, subject and body.' }
-        @{ Id = 'sysnetmail-reused'; Label = 'System.Net.Mail.SmtpClient, reused'; Connections = 1; Work = "$slowCount × $repetitions"; Run = { Invoke-BenchmarkProgram @('throughput', '--client', 'sysnetmail-reused', '--count', "$slowCount", '--warmup', '10') } }
-        @{ Id = 'aiosmtplib-1'; Label = 'aiosmtplib (Python)'; Connections = 1; Work = "$(Format-Number $pythonCount) × $repetitions"; Run = { Invoke-AiosmtplibMeasurement 1 } }
-        @{ Id = 'aiosmtplib-8'; Label = 'aiosmtplib (Python)'; Connections = 8; Work = "$(Format-Number $pythonCount) × $repetitions"; Run = { Invoke-AiosmtplibMeasurement 8 } }
-        @{ Id = 'smtp-source-1'; Label = 'smtp-source (C), -d -l 2000'; Connections = 1; Work = "$(Format-Number $sourceCount) × $repetitions"; Run = { Measure-SmtpSource 1 } }
-        @{ Id = 'smtp-source-8'; Label = 'smtp-source (C), -d -l 2000'; Connections = 8; Work = "$(Format-Number $sourceCount) × $repetitions"; Run = { Measure-SmtpSource 8 } }
+        @{ Kind = 'cmdlets'; Client = 'OneShot'; Connections = 1; Count = $oneShotCount; Warmup = 30; Label = 'Send-SmtpMessage one-shot, in a loop' }
+        @{ Kind = 'cmdlets'; Client = 'SendMailMessage'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'Send-MailMessage one-shot, in a loop' }
+        @{ Kind = 'program'; Client = 'sysnetmail-oneshot'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'System.Net.Mail.SmtpClient, new per message'
+            Note = 'System.Net.Mail takes a MailMessage, not a MimeMessage: same addresses, subject and body. It writes the end of each body in separate small writes without TCP_NODELAY, so every message waits about 40 ms for a delayed ACK (seen with strace); Send-MailMessage is built on it.' }
+        @{ Kind = 'program'; Client = 'sysnetmail-reused'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'System.Net.Mail.SmtpClient, reused' }
+        @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 1; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
+        @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 8; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
     )
     $rows = foreach ($item in $plan) {
-        $result = & $item.Run
+        $count = $item['Count'] ?? $fastCount
+        $reps = $item['Repetitions'] ?? $repetitions
+        $result = switch ($item.Kind) {
+            'program' {
+                $arguments = @('throughput', '--client', $item.Client, '--count', "$count", '--connections', "$([math]::Max(1, $item.Connections))")
+                if ($item['Warmup']) { $arguments += @('--warmup', "$($item.Warmup)") }
+                Invoke-BenchmarkProgram $arguments $reps
+            }
+            'cmdlets' { Invoke-CmdletMeasurement $item.Client $count $item.Warmup $reps }
+            'python' { Invoke-AiosmtplibMeasurement $item.Connections }
+            'source' { Measure-SmtpSource $item.Connections }
+        }
         $shown = if ($result.PSObject.Properties['error']) { "FAILED: $($result.error)" } else { "$(Format-Number $result.medianRate) msg/s" }
         Write-Host ("{0,-55} {1,2} conn  {2}" -f $item.Label, $item.Connections, $shown)
-        [pscustomobject]@{ Id = $item.Id; Label = $item.Label; Connections = $item.Connections; Work = $item.Work; Note = $item['Note']; Result = $result }
+        [pscustomobject]@{
+            Id = "$($item.Client)-$($item.Connections)"; Label = $item.Label; Connections = $item.Connections
+            Work = "$(Format-Number $count) × $reps"; Note = $item['Note']; Result = $result
+        }
     }
 
     $largeRows = @(
@@ -165,7 +187,7 @@ try {
         Measure-LargeMessage 'engine-smtpmessage' 'AsyncSmtp engine (SmtpMessage, as the cmdlets)'
         Measure-LargeMessage 'mailkit' 'MailKit SmtpClient'
     )
-    foreach ($row in $largeRows) { Write-Host ("10 MB, {0,-48} {1}" -f $row.Label, ($row.Error ?? "$(Format-Number ($row.PeakExtraBytes / 1MB) 'N1') MiB extra, $(Format-Number $row.Seconds 'N3') s")) }
+    foreach ($row in $largeRows) { Write-Host ("10 MB, {0,-48} {1}" -f $row.Label, ($row.Error ?? "$(Format-Number ($row.PeakExtraBytes / 1MB) 'N2') MiB extra, $(Format-Number $row.Seconds 'N3') s")) }
     $loadAfter = Get-LoadAverage
 }
 finally {
@@ -181,15 +203,17 @@ $largeMeasured = -not ($largeRows | Where-Object Error)
 $targets = @(
     New-RatioTarget 'Engine, 1 connection: ≥ 2× MailKit, 1 connection' 'engine-1' 'mailkit-1' 2
     New-RatioTarget 'Engine, 1 connection: ≥ 0.5× smtp-source, 1 session' 'engine-1' 'smtp-source-1' 0.5
-    New-RatioTarget 'Cmdlet pipeline through one session (prebuilt): ≥ 0.5× engine, 1 connection' 'cmdlet-pipeline' 'engine-1' 0.5
-    New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage' 'cmdlet-oneshot' 'send-mailmessage' 5
+    New-RatioTarget 'Cmdlet pipeline through one session (prebuilt): ≥ 0.5× engine, 1 connection' 'Pipeline-1' 'engine-1' 0.5
+    New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage' 'OneShot-1' 'SendMailMessage-1' 5
     if ($largeMeasured) {
         $limit = 3 * $engineLarge.WireBytes
-        New-Target '10 MB message: engine peak extra memory < 3× message size' ("{0} / {1} MiB (MimeMessage / SmtpMessage) vs limit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($limit / 1MB) 'N1')) ($engineLarge.PeakExtraBytes -lt $limit -and $engineMimeLarge.PeakExtraBytes -lt $limit)
-        New-Target '10 MB message: engine peak extra memory ≤ MailKit''s' ("{0} / {1} MiB vs MailKit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N1'), (Format-Number ($mailKitLarge.PeakExtraBytes / 1MB) 'N1')) ($engineLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes -and $engineMimeLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes)
+        New-Target '10 MB message: engine peak extra memory < 3× message size' ("{0} / {1} MiB (MimeMessage / SmtpMessage) vs limit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($limit / 1MB) 'N2')) ($engineLarge.PeakExtraBytes -lt $limit -and $engineMimeLarge.PeakExtraBytes -lt $limit)
+        New-Target '10 MB message: engine peak extra memory ≤ MailKit''s' ("{0} / {1} MiB vs MailKit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($mailKitLarge.PeakExtraBytes / 1MB) 'N2')) ($engineLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes -and $engineMimeLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes)
     }
     else { New-Target '10 MB message: peak extra memory' 'not measured (see the FAILED row)' $false }
-    New-Target 'Import-Module AsyncSmtp < 500 ms' "$(Format-Number $import.InProcessMs) ms in-process (process difference $(Format-Number ($import.WithImportMs - $import.BaselineMs)) ms)" ($import.InProcessMs -lt 500)
+    # Judged on the larger of the two figures: the in-process one misses work PowerShell does around the command.
+    $importMs = [math]::Max($import.InProcessMs, $import.WithImportMs - $import.BaselineMs)
+    New-Target 'Import-Module AsyncSmtp < 500 ms' "$(Format-Number $import.InProcessMs) ms in-process, $(Format-Number ($import.WithImportMs - $import.BaselineMs)) ms process difference" ($importMs -lt 500)
 )
 
 $report = Format-PerformanceReport -Facts (Get-MachineFacts $Root) -Extensions $extensions -Rows $rows -LargeRows $largeRows -Import $import `

@@ -29,6 +29,8 @@ internal abstract class Workload
     {
         "engine" => new EngineWorkload(host, port, body),
         "engine-smtpmessage" => new EngineSmtpMessageWorkload(host, port, body),
+        "engine-bytes" => new EngineBytesWorkload(host, port, body),
+        "serialise-only" => new SerialiseOnlyWorkload(host, port, body),
         "mailkit" => new MailKitWorkload(host, port, body),
         "sysnetmail-oneshot" => new SystemNetMailWorkload(host, port, body, reuseClient: false),
         "sysnetmail-reused" => new SystemNetMailWorkload(host, port, body, reuseClient: true),

@@ -40,7 +40,7 @@ function Format-PerformanceReport {
     & $line '```'
     & $line ''
     & $line "Run of $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC, $([math]::Round($Duration.TotalSeconds)) s. Every client sent to the same sink, postfix's ``smtp-sink`` on 127.0.0.1, which offered: $($Extensions -join ', ')."
-    & $line "Load average before / after: $LoadBefore / $LoadAfter — this machine was shared with other work while measuring, so treat small differences as noise; CPU time per message is the steadier figure."
+    & $line "Load average before / after: $LoadBefore / $LoadAfter — this machine was shared with other work while measuring, so treat differences of 20% or less as noise."
     & $line ''
     & $line '| Machine | |'
     & $line '|---|---|'
@@ -54,7 +54,7 @@ function Format-PerformanceReport {
     & $line ''
     & $line '## 2 KB messages'
     & $line ''
-    & $line 'Messages of about 2 KB (one text/plain part, one recipient). Median of the timed repetitions after a warm-up; each repetition is timed from the first connect to the last QUIT. CPU µs/msg is the client process''s CPU time per message, allocations are managed bytes per message (.NET clients only).'
+    & $line 'Messages of about 2 KB (one text/plain part, one recipient). Median of the timed repetitions after a warm-up; each repetition is timed from the first connect to the last QUIT. Rows that a target compares ran one after the other. CPU µs/msg is the client process''s CPU time per message over all its threads, .NET thread-pool spinning while waiting for replies included; allocations are managed bytes per message (.NET clients only).'
     & $line ''
     & $line '| Client | Connections | Work | msg/s (median) | × MailKit 1 conn | CPU µs/msg | Alloc B/msg |'
     & $line '|---|---:|---|---:|---:|---:|---:|'
@@ -64,10 +64,11 @@ function Format-PerformanceReport {
             & $line "| $($row.Label) | $($row.Connections) | $($row.Work) | FAILED: $($r.error -replace '\|', '/') | | | |"
             continue
         }
-        $ratio = if ($mailKitRate) { (Format-Number ($r.medianRate / $mailKitRate) 'N2') + '×' } else { '—' }
+        $ratio = if ($mailKitRate -and $row.Connections -gt 0) { (Format-Number ($r.medianRate / $mailKitRate) 'N2') + '×' } else { '—' }
+        $connections = if ($row.Connections -gt 0) { $row.Connections } else { 'none' }
         $cpu = if ($r.PSObject.Properties['cpuMicrosecondsPerMessage']) { Format-Number $r.cpuMicrosecondsPerMessage } else { '—' }
         $alloc = if ($r.PSObject.Properties['allocatedBytesPerMessage']) { Format-Number $r.allocatedBytesPerMessage } else { '—' }
-        & $line "| $($row.Label) | $($row.Connections) | $($row.Work) | $(Format-Number $r.medianRate) | $ratio | $cpu | $alloc |"
+        & $line "| $($row.Label) | $connections | $($row.Work) | $(Format-Number $r.medianRate) | $ratio | $cpu | $alloc |"
     }
     & $line ''
     foreach ($row in $Rows | Where-Object Note) { & $line "- $($row.Label): $($row.Note)" }
@@ -80,7 +81,7 @@ function Format-PerformanceReport {
     & $line '|---|---:|---:|---:|---:|---:|'
     foreach ($row in $LargeRows) {
         if ($row.Error) { & $line "| $($row.Label) | FAILED: $($row.Error -replace '\|', '/') | | | | |"; continue }
-        & $line ("| $($row.Label) | $(Format-Number $row.WireBytes) | $(Format-Number $row.Seconds 'N3') | $(Format-Number ($row.PeakExtraBytes / 1MB) 'N1') MiB | $(Format-Number ($row.PeakExtraBytes / $row.WireBytes) 'N2') | $(Format-Number ($row.AllocatedBytes / 1MB) 'N1') MiB |")
+        & $line ("| $($row.Label) | $(Format-Number $row.WireBytes) | $(Format-Number $row.Seconds 'N3') | $(Format-Number ($row.PeakExtraBytes / 1MB) 'N2') MiB | $(Format-Number ($row.PeakExtraBytes / $row.WireBytes) 'N3') | $(Format-Number ($row.AllocatedBytes / 1MB) 'N1') MiB |")
     }
     & $line ''
     & $line '## Import-Module AsyncSmtp'

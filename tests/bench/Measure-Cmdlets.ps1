@@ -3,7 +3,8 @@
 .SYNOPSIS
     The PowerShell side of the benchmark: messages per second through the AsyncSmtp cmdlets or Send-MailMessage.
 .DESCRIPTION
-    Run in a fresh `dotnet pwsh -NoProfile`. A warm-up repetition (module load, JIT), then timed repetitions;
+    Run in a fresh `dotnet pwsh -NoProfile`. Warm-up repetitions for at least two seconds (module load, script
+    compilation, tiered JIT), then timed repetitions;
     prints one JSON object like the .NET benchmark program. Modes:
       Pipeline          messages built by New-SmtpMessage before timing; timed: Connect-Smtp, the messages piped
                         into Send-SmtpMessage -Session, Disconnect-Smtp (the same span the engine's figure covers).
@@ -68,7 +69,8 @@ try {
         Body = [IO.File]::ReadAllText($BodyFile)
     }
     $process = [Diagnostics.Process]::GetCurrentProcess()
-    $null = Invoke-Repetition $Warmup
+    $warming = [Diagnostics.Stopwatch]::StartNew()
+    do { $null = Invoke-Repetition $Warmup } while ($warming.Elapsed.TotalSeconds -lt 2)
     $samples = [Collections.Generic.List[object]]::new()
     $started = [Diagnostics.Stopwatch]::StartNew()
     while ($samples.Count -lt $Repetitions -and ($samples.Count -eq 0 -or $started.Elapsed.TotalSeconds -lt $BudgetSeconds)) {
