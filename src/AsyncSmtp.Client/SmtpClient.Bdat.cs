@@ -5,8 +5,8 @@ namespace AsyncSmtp.Client;
 public sealed partial class SmtpClient
 {
     /// <summary>
-    /// Sends the body as BDAT chunks (RFC 3030), each with its command in the same write, each waiting
-    /// for its reply. No chunk is ever pipelined behind an envelope or a chunk the server has not yet
+    /// Sends the body as BDAT chunks (RFC 3030), each with its command in the same write, each but the
+    /// last waiting for its reply (the reply to BDAT LAST is the message's final reply). No chunk is ever pipelined behind an envelope or a chunk the server has not yet
     /// accepted: a server that refuses BDAT without consuming its data (postfix does, before STARTTLS)
     /// would read the message as commands.
     /// </summary>
@@ -14,16 +14,12 @@ public sealed partial class SmtpClient
     {
         private readonly SmtpClient _client;
         private readonly IoScope _io;
-        private SmtpResponse? _last;
 
         public BdatChunks(SmtpClient client, IoScope io)
         {
             _client = client;
             _io = io;
         }
-
-        /// <summary>The reply to BDAT LAST.</summary>
-        public SmtpResponse Final => _last ?? throw new InvalidOperationException("The last chunk has not been sent.");
 
         public async Task SendAsync(byte[] buffer, int offset, int count, bool isLast, CancellationToken cancellationToken)
         {
@@ -35,9 +31,9 @@ public sealed partial class SmtpClient
             await _client.WriteAsync(_io, buffer, offset - prefix.Length, prefix.Length + count, "sending the message").ConfigureAwait(false);
             if (_client.Options.ProtocolLogger is not null)
                 _client.Log(SmtpLogDirection.Client, $"[message chunk: {count} bytes]", _client.IsEncrypted);
-            var reply = await _client.ReadReplyAsync(_io, "waiting for the message to be accepted").ConfigureAwait(false);
+            if (isLast) return;
+            var reply = await _client.ReadReplyAsync(_io, "waiting for the chunk to be accepted").ConfigureAwait(false);
             if (reply.Code != 250) throw Transaction.Closing(reply) ?? new SmtpDataException(reply);
-            _last = reply;
         }
     }
 }

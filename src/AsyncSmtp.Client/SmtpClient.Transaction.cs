@@ -12,6 +12,13 @@ public sealed partial class SmtpClient
     /// </summary>
     public Task<SmtpTransactionResult> SendAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
+        ValidateTransaction(envelope, content);
+        return RunAsync(async io => await (await SendCoreAsync(io, envelope, content, progress, deferFinalReply: false).ConfigureAwait(false)).ConfigureAwait(false),
+            cancellationToken);
+    }
+
+    private static void ValidateTransaction(SmtpEnvelope envelope, SmtpContent content)
+    {
         if (envelope is null) throw new ArgumentNullException(nameof(envelope));
         if (content is null) throw new ArgumentNullException(nameof(content));
         CommandGuard.RequireAddress(envelope.Sender, "sender");
@@ -23,7 +30,6 @@ public sealed partial class SmtpClient
             if (recipient.OriginalRecipient is not null) CommandGuard.RequireSafe(recipient.OriginalRecipient, "OriginalRecipient");
         }
         if (envelope.EnvelopeId is not null) CommandGuard.RequireSafe(envelope.EnvelopeId, "EnvelopeId");
-        return RunAsync(io => SendCoreAsync(io, envelope, content, progress), cancellationToken);
     }
 
     /// <summary>MAIL FROM alone. Not 250: <see cref="SmtpSenderRefusedException"/>.</summary>
@@ -57,7 +63,9 @@ public sealed partial class SmtpClient
             await EnsureGreetedAsync(io).ConfigureAwait(false);
             var reply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
             if (reply.Code != 354) throw new SmtpDataException(reply);
-            return await SendDataBodyAsync(io, content, progress).ConfigureAwait(false);
+            await WriteDataBodyAsync(io, content, progress).ConfigureAwait(false);
+            var final = await ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
+            return final.Code == 250 ? final : throw Transaction.Closing(final) ?? new SmtpDataException(final);
         }, cancellationToken);
 
     private static string Guarded(string address, string name)
@@ -79,7 +87,8 @@ public sealed partial class SmtpClient
 
     private static bool IsAccepted(SmtpResponse reply) => reply.Code is 250 or 251;
 
-    private async Task<SmtpTransactionResult> SendCoreAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress)
+    /// <summary>Runs a transaction up to the message's final reply, which is read now or, when deferred, by the next command.</summary>
+    private async Task<Task<SmtpTransactionResult>> SendCoreAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress, bool deferFinalReply)
     {
         await EnsureGreetedAsync(io).ConfigureAwait(false);
         bool smtpUtf8 = envelope.RequireSmtpUtf8 || !CommandGuard.IsAscii(envelope.Sender) ||
@@ -94,11 +103,15 @@ public sealed partial class SmtpClient
         var transaction = new Transaction(envelope, EnvelopeCommands.Mail(envelope, _extensions, size, smtpUtf8),
             envelope.Recipients.Select(EnvelopeCommands.Rcpt).ToArray(),
             Options.UsePipelining && _extensions.Contains("PIPELINING"));
+        // Without pipelining nothing shares a round trip with a previous message's final reply.
+        if (!transaction.Pipelined) await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
         try
         {
-            return Options.UseChunking && _extensions.Contains("CHUNKING")
-                ? await SendWithBdatAsync(io, transaction, content, progress).ConfigureAwait(false)
-                : await SendWithDataAsync(io, transaction, content, progress).ConfigureAwait(false);
+            if (Options.UseChunking && _extensions.Contains("CHUNKING"))
+                await SendWithBdatAsync(io, transaction, content, progress).ConfigureAwait(false);
+            else
+                await SendWithDataAsync(io, transaction, content, progress).ConfigureAwait(false);
+            return await FinalReplyAsync(io, transaction, defer: deferFinalReply && transaction.Pipelined).ConfigureAwait(false);
         }
         catch (SmtpException ex) when (ex is SmtpResponseException or SmtpRecipientsRefusedException && IsConnected)
         {
@@ -120,25 +133,42 @@ public sealed partial class SmtpClient
         }
     }
 
-    private async Task<SmtpTransactionResult> SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    /// <summary>The message has been written; its final reply is read now, or left for the next command to read.</summary>
+    private async Task<Task<SmtpTransactionResult>> FinalReplyAsync(IoScope io, Transaction transaction, bool defer)
+    {
+        if (defer)
+        {
+            var completion = new TaskCompletionSource<SmtpTransactionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Defer(transaction, completion);
+            return completion.Task;
+        }
+        var final = await ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
+        if (final.Code != 250) throw Transaction.Closing(final) ?? new SmtpDataException(final);
+        return Task.FromResult(transaction.Result(final));
+    }
+
+    /// <summary>MAIL, RCPT and DATA in one write, then the previous message's final reply, then theirs.</summary>
+    private async Task WritePipelinedEnvelopeAsync(IoScope io, Transaction transaction, string? dataCommand)
+    {
+        await WriteCommandsAsync(io, transaction.EnvelopeLines(dataCommand), "sending the envelope").ConfigureAwait(false);
+        await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
+        await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
+    }
+
+    /// <summary>Envelope, DATA and body; the final reply is the caller's.</summary>
+    private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
     {
         SmtpResponse dataReply;
         if (transaction.Pipelined)
         {
-            await WriteCommandsAsync(io, transaction.EnvelopeLines("DATA"), "sending the envelope").ConfigureAwait(false);
-            await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
+            await WritePipelinedEnvelopeAsync(io, transaction, "DATA").ConfigureAwait(false);
             dataReply = await ReadReplyAsync(io, "sending DATA").ConfigureAwait(false);
             if (dataReply.Code == 354 && !transaction.HasAcceptedRecipient)
             {
                 // A server that accepts DATA with no valid recipient gets an empty body, which it cannot
                 // deliver; its verdict on that body does not matter, the envelope's refusal does.
-                try
-                {
-                    await SendDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
-                }
-                catch (SmtpDataException)
-                {
-                }
+                await WriteDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
+                await ReadReplyAsync(io, "ending an empty message").ConfigureAwait(false);
             }
             transaction.ThrowIfEnvelopeRefused();
         }
@@ -148,27 +178,25 @@ public sealed partial class SmtpClient
             dataReply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
         }
         if (dataReply.Code != 354) throw Transaction.Closing(dataReply) ?? new SmtpDataException(dataReply);
-        var final = await SendDataBodyAsync(io, content, progress, transaction).ConfigureAwait(false);
-        return transaction.Result(final);
+        transaction.BytesSent = await WriteDataBodyAsync(io, content, progress).ConfigureAwait(false);
     }
 
-    private async Task<SmtpResponse> SendDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress, Transaction? transaction = null)
+    /// <summary>Streams the body, normalised and dot-stuffed, with its terminator; returns the bytes written.</summary>
+    private async Task<long> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress)
     {
         using var encoder = new BodyEncoderStream((buffer, offset, count, isLast, ct) => WriteAsync(io, buffer, offset, count, "sending the message"), dotStuff: true, progress);
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
-        if (transaction is not null) transaction.BytesSent = encoder.BytesOut;
         if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Client, $"[message body: {encoder.BytesOut} bytes]", IsEncrypted);
-        var final = await ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
-        return final.Code == 250 ? final : throw Transaction.Closing(final) ?? new SmtpDataException(final);
+        return encoder.BytesOut;
     }
 
-    private async Task<SmtpTransactionResult> SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    /// <summary>Envelope and BDAT chunks; the reply to BDAT LAST is the caller's.</summary>
+    private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
     {
         if (transaction.Pipelined)
         {
-            await WriteCommandsAsync(io, transaction.EnvelopeLines(null), "sending the envelope").ConfigureAwait(false);
-            await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
+            await WritePipelinedEnvelopeAsync(io, transaction, null).ConfigureAwait(false);
             transaction.ThrowIfEnvelopeRefused();
         }
         else
@@ -180,7 +208,6 @@ public sealed partial class SmtpClient
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
         transaction.BytesSent = encoder.BytesOut;
-        return transaction.Result(chunks.Final);
     }
 
     private async Task SendEnvelopeStepByStepAsync(IoScope io, Transaction transaction)

@@ -69,6 +69,7 @@ public sealed partial class SmtpClient : IDisposable
         var transport = Interlocked.Exchange(ref _transport, null);
         if (transport is null) return;
         transport.Abort();
+        FailPendingMessage();
         if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Info, "Connection closed", transport.Tls is not null);
     }
 
@@ -78,13 +79,18 @@ public sealed partial class SmtpClient : IDisposable
     /// Runs one operation under the client's lock. Errors that leave the connection in an unknown
     /// state close it; a refusal by the server, or an argument refused before writing, does not.
     /// </summary>
-    private async Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A submitted message's final reply is read before anything else happens, except by a submission,
+    /// which reads it after writing its own envelope so that both share one round trip.
+    /// </remarks>
+    private async Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken, bool readsPendingReplyItself = false)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (!IsConnected) throw new SmtpNotConnectedException("The client is not connected; connect first.");
             using var io = new IoScope(AbortTransport, Options.Timeout, cancellationToken, connectPhase: false);
+            if (!readsPendingReplyItself) await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
             return await operation(io).ConfigureAwait(false);
         }
         catch (Exception ex) when (!LeavesConnectionUsable(ex))
@@ -117,7 +123,8 @@ public sealed partial class SmtpClient : IDisposable
     /// <summary>Security rule 6: a reply nobody asked for is never taken as the answer to the next command.</summary>
     private void ThrowIfUnexpectedData(string activity)
     {
-        if (Transport.HasUnexpectedData)
+        // A submitted message's final reply may already be waiting: that one is expected.
+        if (_pending is null && Transport.HasUnexpectedData)
             throw new SmtpProtocolException($"The server sent data nobody asked for before {activity}; the connection was closed.");
     }
 

@@ -116,6 +116,29 @@ public class TransportTests
         Assert.Equal(250, result.Response.Code);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SubmittedMessagesAllArriveInOrder(bool chunking)
+    {
+        await using var server = SmtpTestServer.StartNew();
+        using var client = new SmtpClient(new SmtpClientOptions { Host = server.Host, Port = server.Port, TlsMode = SmtpTlsMode.None, UseChunking = chunking });
+        await client.ConnectAsync();
+        var results = new List<Task<SmtpTransactionResult>>();
+        for (int i = 0; i < 200; i++)
+            results.Add(await client.SubmitAsync(Envelope, SmtpContent.FromBytes(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\n.body {i}\r\n"))));
+        await client.QuitAsync();
+        var queueIds = (await Task.WhenAll(results)).Select(r => r.Response.Message).ToList();
+        var received = server.Messages;
+        Assert.Equal(200, received.Count);
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.Equal($"Subject: {i}\r\n\r\n.body {i}\r\n", received[i].Text);
+            Assert.Contains(received[i].QueueId, queueIds[i]);
+            Assert.Equal(chunking, received[i].ViaBdat);
+        }
+    }
+
     private sealed class SynchronousProgress(List<long> values) : IProgress<long>
     {
         public void Report(long value) { lock (values) values.Add(value); }

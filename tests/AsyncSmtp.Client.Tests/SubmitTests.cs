@@ -1,0 +1,106 @@
+using System.Text;
+using AsyncSmtp.Client.Tests.Support;
+
+namespace AsyncSmtp.Client.Tests;
+
+public class SubmitTests
+{
+    private static SmtpEnvelope Envelope(string recipient) => new("s@x", new SmtpRecipient[] { recipient });
+
+    private static SmtpContent Text(string body) => SmtpContent.FromBytes(Encoding.ASCII.GetBytes(body));
+
+    /// <summary>Answers the pipelined envelope of each message, then its end of data with "250 queued N".</summary>
+    private static void Accept(ScriptedServerStream server, int count)
+    {
+        for (int i = 1; i <= count; i++)
+            server.On($"RCPT TO:<r{i}@x>\r\nDATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", $"250 queued {i}");
+    }
+
+    [Fact]
+    public async Task TheFinalReplyIsReadWithTheNextMessagesEnvelope()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        Accept(server, 2);
+        var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        Assert.False(first.IsCompleted);
+        int writesBefore = server.WriteSizes.Count;
+        var second = await client.SubmitAsync(Envelope("r2@x"), Text("two"));
+        Assert.Equal("queued 1", (await first).Response.Message);
+        Assert.False(second.IsCompleted);
+        // The second message costs two writes (envelope, body) and no wait for the first's verdict.
+        Assert.Equal(2, server.WriteSizes.Count - writesBefore);
+        await client.FlushAsync();
+        Assert.Equal("queued 2", (await second).Response.Message);
+    }
+
+    [Fact]
+    public async Task AnyOtherCommandReadsThePendingReplyFirstSoNothingShifts()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        Accept(server, 1);
+        server.On("NOOP\r\n", "250 2.0.0 noop ok").On("QUIT", "221 bye");
+        var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        Assert.Equal("2.0.0 noop ok", (await client.NoopAsync()).Message);
+        Assert.Equal("queued 1", (await first).Response.Message);
+        Assert.Equal(221, (await client.QuitAsync()).Code);
+    }
+
+    [Fact]
+    public async Task ARefusedMessageFailsItsOwnResultOnly()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("RCPT TO:<r1@x>\r\nDATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "554 5.7.1 spam")
+              .On("RCPT TO:<r2@x>\r\nDATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued 2");
+        var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        var second = await client.SubmitAsync(Envelope("r2@x"), Text("two"));
+        var ex = await Assert.ThrowsAsync<SmtpDataException>(() => first);
+        Assert.Equal("5.7.1", ex.EnhancedStatusCode);
+        await client.FlushAsync();
+        Assert.Equal(250, (await second).Response.Code);
+    }
+
+    [Fact]
+    public async Task ALostConnectionFailsThePendingMessage()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").CloseOn("\r\n.\r\n");
+        var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => client.FlushAsync());
+        await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => first);
+        Assert.False(client.IsConnected);
+
+        var other = new ScriptedServerStream();
+        using var dropped = await Scripted.ConnectedAsync(other);
+        Accept(other, 1);
+        var pending = await dropped.SubmitAsync(Envelope("r1@x"), Text("one"));
+        dropped.Disconnect();
+        await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => pending);
+    }
+
+    [Fact]
+    public async Task WithoutPipeliningTheResultIsAlreadyThere()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server, Scripted.EhloNoPipelining);
+        server.On("MAIL", "250 ok").On("RCPT", "250 ok").On("DATA", "354 go").On("\r\n.\r\n", "250 queued");
+        var result = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        Assert.True(result.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task AnEnvelopeRefusalStillThrowsAtOnceAndTheConnectionGoesOn()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        Accept(server, 1);
+        server.On("RCPT TO:<bad@x>\r\nDATA\r\n", "250 ok\r\n550 5.1.1 no\r\n554 no valid recipients").On("RSET", "250 ok");
+        var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        await Assert.ThrowsAsync<SmtpRecipientsRefusedException>(() => client.SubmitAsync(Envelope("bad@x"), Text("two")));
+        Assert.Equal("queued 1", (await first).Response.Message);
+        Assert.True(client.IsConnected);
+    }
+}
