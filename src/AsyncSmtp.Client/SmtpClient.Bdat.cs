@@ -14,11 +14,13 @@ public sealed partial class SmtpClient
     {
         private readonly SmtpClient _client;
         private readonly IoScope _io;
+        private readonly Transaction? _holdTailIn;
 
-        public BdatChunks(SmtpClient client, IoScope io)
+        public BdatChunks(SmtpClient client, IoScope io, Transaction? holdTailIn)
         {
             _client = client;
             _io = io;
+            _holdTailIn = holdTailIn;
         }
 
         public async Task SendAsync(byte[] buffer, int offset, int count, bool isLast, CancellationToken cancellationToken)
@@ -28,7 +30,9 @@ public sealed partial class SmtpClient
             byte[] prefix = _client.EncodeCommands(new[] { command }, secretFrom: -1);
             // The encoder keeps headroom in front of the data, so command and chunk leave in one write.
             Buffer.BlockCopy(prefix, 0, buffer, offset - prefix.Length, prefix.Length);
-            await _client.WriteAsync(_io, buffer, offset - prefix.Length, prefix.Length + count, "sending the message").ConfigureAwait(false);
+            var write = new ArraySegment<byte>(buffer, offset - prefix.Length, prefix.Length + count);
+            if (isLast && _holdTailIn is not null) _holdTailIn.HeldTail = write.ToArray();
+            else await _client.WriteAsync(_io, write.Array!, write.Offset, write.Count, "sending the message").ConfigureAwait(false);
             if (_client.Options.ProtocolLogger is not null)
                 _client.Log(SmtpLogDirection.Client, $"[message chunk: {count} bytes]", _client.IsEncrypted);
             if (isLast) return;

@@ -8,8 +8,8 @@ public sealed partial class SmtpClient
 
     /// <summary>
     /// Sends a message without waiting for the server's verdict on it. With PIPELINING (RFC 2920 lets
-    /// message content lead a command group), the final reply is read when the next command goes out,
-    /// so each message of a stream costs one round trip instead of two. The returned task completes
+    /// message content lead a command group), the end of the message goes out with the next command
+    /// and its final reply is read then, so each message of a stream costs one round trip, not two. The returned task completes
     /// when the message has been handed over: anything refused up to then (sender, recipients, DATA)
     /// throws as from <see cref="SendAsync"/>. Its result completes with the final reply, which is read
     /// by the next submission or command, by <see cref="FlushAsync"/>, or by <see cref="QuitAsync"/>;
@@ -34,18 +34,29 @@ public sealed partial class SmtpClient
     {
         var pending = _pending;
         if (pending is null) return;
-        _pending = null;
         try
         {
+            if (TakeHeldTail() is { } tail) await WriteAsync(io, tail, 0, tail.Length, "sending the message").ConfigureAwait(false);
+            _pending = null;
             var final = await ReadReplyAsync(io, "waiting for the previous message to be accepted").ConfigureAwait(false);
             if (final.Code == 250) pending.Completion.TrySetResult(pending.Transaction.Result(final));
             else pending.Completion.TrySetException(Transaction.Closing(final) ?? new SmtpDataException(final));
         }
         catch (Exception ex)
         {
+            _pending = null;
             pending.Completion.TrySetException(ex);
             throw;
         }
+    }
+
+    /// <summary>The held end of the pending message, which must precede anything else written.</summary>
+    private byte[]? TakeHeldTail()
+    {
+        var transaction = _pending?.Transaction;
+        var tail = transaction?.HeldTail;
+        if (tail is not null) transaction!.HeldTail = null;
+        return tail;
     }
 
     private void FailPendingMessage()

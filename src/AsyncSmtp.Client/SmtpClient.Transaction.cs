@@ -107,11 +107,12 @@ public sealed partial class SmtpClient
         if (!transaction.Pipelined) await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
         try
         {
+            bool defer = deferFinalReply && transaction.Pipelined;
             if (Options.UseChunking && _extensions.Contains("CHUNKING"))
-                await SendWithBdatAsync(io, transaction, content, progress).ConfigureAwait(false);
+                await SendWithBdatAsync(io, transaction, content, progress, holdTail: defer).ConfigureAwait(false);
             else
-                await SendWithDataAsync(io, transaction, content, progress).ConfigureAwait(false);
-            return await FinalReplyAsync(io, transaction, defer: deferFinalReply && transaction.Pipelined).ConfigureAwait(false);
+                await SendWithDataAsync(io, transaction, content, progress, holdTail: defer).ConfigureAwait(false);
+            return await FinalReplyAsync(io, transaction, defer).ConfigureAwait(false);
         }
         catch (SmtpException ex) when (ex is SmtpResponseException or SmtpRecipientsRefusedException && IsConnected)
         {
@@ -156,7 +157,7 @@ public sealed partial class SmtpClient
     }
 
     /// <summary>Envelope, DATA and body; the final reply is the caller's.</summary>
-    private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress, bool holdTail)
     {
         SmtpResponse dataReply;
         if (transaction.Pipelined)
@@ -178,13 +179,18 @@ public sealed partial class SmtpClient
             dataReply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
         }
         if (dataReply.Code != 354) throw Transaction.Closing(dataReply) ?? new SmtpDataException(dataReply);
-        transaction.BytesSent = await WriteDataBodyAsync(io, content, progress).ConfigureAwait(false);
+        transaction.BytesSent = await WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null).ConfigureAwait(false);
     }
 
-    /// <summary>Streams the body, normalised and dot-stuffed, with its terminator; returns the bytes written.</summary>
-    private async Task<long> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress)
+    /// <summary>Streams the body, normalised and dot-stuffed, with its terminator; returns the bytes written (or held).</summary>
+    private async Task<long> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress, Transaction? holdTailIn = null)
     {
-        using var encoder = new BodyEncoderStream((buffer, offset, count, isLast, ct) => WriteAsync(io, buffer, offset, count, "sending the message"), dotStuff: true, progress);
+        using var encoder = new BodyEncoderStream((buffer, offset, count, isLast, ct) =>
+        {
+            if (!isLast || holdTailIn is null) return WriteAsync(io, buffer, offset, count, "sending the message");
+            holdTailIn.HeldTail = new ArraySegment<byte>(buffer, offset, count).ToArray();
+            return Task.CompletedTask;
+        }, dotStuff: true, progress);
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
         if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Client, $"[message body: {encoder.BytesOut} bytes]", IsEncrypted);
@@ -192,7 +198,7 @@ public sealed partial class SmtpClient
     }
 
     /// <summary>Envelope and BDAT chunks; the reply to BDAT LAST is the caller's.</summary>
-    private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress, bool holdTail)
     {
         if (transaction.Pipelined)
         {
@@ -203,7 +209,7 @@ public sealed partial class SmtpClient
         {
             await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
         }
-        var chunks = new BdatChunks(this, io);
+        var chunks = new BdatChunks(this, io, holdTail ? transaction : null);
         using var encoder = new BodyEncoderStream(chunks.SendAsync, dotStuff: false, progress);
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);

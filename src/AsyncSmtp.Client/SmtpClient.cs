@@ -116,7 +116,7 @@ public sealed partial class SmtpClient : IDisposable
     private Task WriteCommandsAsync(IoScope io, IReadOnlyList<string> lines, string activity, int secretFrom = -1)
     {
         ThrowIfUnexpectedData(activity);
-        byte[] bytes = EncodeCommands(lines, secretFrom);
+        byte[] bytes = EncodeCommands(lines, secretFrom, TakeHeldTail());
         return WriteAsync(io, bytes, 0, bytes.Length, activity);
     }
 
@@ -128,13 +128,18 @@ public sealed partial class SmtpClient : IDisposable
             throw new SmtpProtocolException($"The server sent data nobody asked for before {activity}; the connection was closed.");
     }
 
-    /// <summary>The command lines as bytes, each ending in CRLF; logged as they are encoded.</summary>
-    private byte[] EncodeCommands(IReadOnlyList<string> lines, int secretFrom)
+    /// <summary>The command lines as bytes, each ending in CRLF, after <paramref name="prefix"/> if any; logged as they are encoded.</summary>
+    private byte[] EncodeCommands(IReadOnlyList<string> lines, int secretFrom, byte[]? prefix = null)
     {
-        int length = 0;
+        int length = prefix?.Length ?? 0;
         foreach (var line in lines) length += Utf8.GetByteCount(line) + 2;
         byte[] buffer = new byte[length];
         int offset = 0;
+        if (prefix is not null)
+        {
+            Buffer.BlockCopy(prefix, 0, buffer, 0, prefix.Length);
+            offset = prefix.Length;
+        }
         foreach (var line in lines)
         {
             offset += Utf8.GetBytes(line, 0, line.Length, buffer, offset);

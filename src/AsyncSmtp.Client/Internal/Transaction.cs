@@ -29,6 +29,13 @@ internal sealed class Transaction
 
     public long BytesSent { get; set; }
 
+    /// <summary>
+    /// The message's last write (its end of data), held back when its final reply is deferred, so that
+    /// it leaves in one packet with the next commands: a server then answers both in one packet too,
+    /// and a server whose replies wait for acknowledgements (Nagle's algorithm) never stalls on them.
+    /// </summary>
+    public byte[]? HeldTail { get; set; }
+
     /// <summary>MAIL, every RCPT, and optionally one more command, for a single pipelined write.</summary>
     public IReadOnlyList<string> EnvelopeLines(string? next)
     {
