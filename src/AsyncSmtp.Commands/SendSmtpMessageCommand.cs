@@ -91,6 +91,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
 
+    private readonly InFlightMessages _inFlight = new();
     private SmtpClientOptions? _oneShotOptions;
     private string _oneShotServer = string.Empty;
     private SmtpNotify _notify;
@@ -141,39 +142,90 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     protected override void EndProcessing()
     {
-        if (IsOneShot) RunOnPump(CloseOneShotSessionAsync);
+        if (_inFlight.IsEmpty && !IsOneShot) return;
+        RunOnPump(async ct =>
+        {
+            if (!_inFlight.IsEmpty)
+            {
+                await _inFlight.FlushAsync(this, ct).ConfigureAwait(false);
+                var outputs = new List<object>(2);
+                await ReportAnsweredAsync(outputs).ConfigureAwait(false);
+                await WriteAllAsync(outputs).ConfigureAwait(false);
+            }
+            if (IsOneShot) await CloseOneShotSessionAsync(ct).ConfigureAwait(false);
+        });
     }
 
-    /// <summary>Sends one message; its result and errors go to <paramref name="outputs"/>, in the order to write them.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _inFlight.Abandon();
+        base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Hands one message to the server. The outcomes of earlier messages whose final replies have come
+    /// meanwhile go to <paramref name="outputs"/>, in order, followed by this message's error if it was
+    /// refused at once; its own result comes with a later message or at the end of the pipeline.
+    /// </summary>
     private async Task SendAsync(SmtpSession session, OutgoingMessage message, List<object> outputs, CancellationToken cancellationToken)
     {
         var progress = message.Size >= UploadProgress.Threshold ? new UploadProgress(this, message.Describe(), message.Size) : null;
         var clock = Stopwatch.StartNew();
-        SmtpTransactionResult result;
         try
         {
-            result = await session.RunAsync(this, (client, ct) => client.SendAsync(message.Envelope, message.Content, progress, ct), cancellationToken)
+            var reply = await session.RunAsync(this, (client, ct) => client.SubmitAsync(message.Envelope, message.Content, progress, ct), cancellationToken)
                 .ConfigureAwait(false);
+            _inFlight.Add(session, message, reply, clock);
+            await ReportAnsweredAsync(outputs).ConfigureAwait(false);
         }
         catch (Exception error) when (error is SmtpException or IOException or UnauthorizedAccessException)
         {
+            // Earlier messages are reported first; the replies they still owe are read now (or their loss is).
+            await _inFlight.FlushAsync(this, cancellationToken).ConfigureAwait(false);
+            await ReportAnsweredAsync(outputs).ConfigureAwait(false);
             // IOException: an attachment or .eml file that went away before it was read for sending.
             if (SmtpErrorMapper.IsSessionFatal(error) || !session.IsConnected)
+            {
+                await WriteAllAsync(outputs).ConfigureAwait(false);
+                outputs.Clear();
                 throw Terminate(SmtpErrorMapper.ToErrorRecord(error, session.Endpoint, SmtpErrorIds.ServerDisconnected));
+            }
             outputs.Add(MessageFailure(message, error));
-            return;
         }
         finally
         {
             progress?.Complete();
         }
-        clock.Stop();
+    }
 
-        foreach (var refusal in result.RefusedRecipients)
-            outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
-        outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
-            result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
-            session.SmtpServer, session.Port, message.Size, clock.Elapsed));
+    /// <summary>
+    /// Adds the outcome of each answered message to <paramref name="outputs"/>: a result (after one error
+    /// per refused recipient) when delivered, an error when refused. A message lost with its connection
+    /// ends the cmdlet, as for a message sent without pipelining, once what came before it is written.
+    /// </summary>
+    private async Task ReportAnsweredAsync(List<object> outputs)
+    {
+        foreach (var entry in _inFlight.TakeAnswered())
+        {
+            var message = entry.Message;
+            if (entry.Reply.Exception?.InnerException is { } failure)
+            {
+                if (!SmtpErrorMapper.IsSessionFatal(failure))
+                {
+                    outputs.Add(MessageFailure(message, failure));
+                    continue;
+                }
+                await WriteAllAsync(outputs).ConfigureAwait(false);
+                outputs.Clear();
+                throw Terminate(SmtpErrorMapper.ToErrorRecord(failure, entry.Session.Endpoint, SmtpErrorIds.ServerDisconnected));
+            }
+            var result = entry.Reply.Result;
+            foreach (var refusal in result.RefusedRecipients)
+                outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
+            outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
+                result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
+                entry.Session.SmtpServer, entry.Session.Port, message.Size, entry.Clock.Elapsed));
+        }
     }
 
     /// <summary>The non-terminating error of a refused message, naming what was refused: the pipeline goes on.</summary>

@@ -150,5 +150,8 @@ public sealed class SmtpSession : IDisposable
 
     public override string ToString() => Endpoint;
 
+    /// <summary>Closes the connection at once, without QUIT.</summary>
+    internal void Abort() => _client.Disconnect();
+
     public void Dispose() => _client.Dispose();
 }

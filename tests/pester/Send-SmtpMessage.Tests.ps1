@@ -196,9 +196,31 @@ Describe 'Send-SmtpMessage' {
             $results = 1..5 | ForEach-Object { New-SmtpMessage -From 'alice@example.com' -To "s$_@example.com" -Subject 's' -Body 'b' } |
                 Send-SmtpMessage -Session $session | Select-Object -First 2
             $results.Count | Should -Be 2
+            # The third message was in flight (its end not yet written): the session is closed rather than
+            # let it be delivered later without a result, so exactly the reported messages arrive.
+            $session.IsConnected | Should -BeFalse
             $server.Messages.Count | Should -Be 2
+            $server.Messages.Recipients | Should -Be @('s1@example.com', 's2@example.com')
+        }
+
+        It 'reads each final reply with the next message, and reports every result in order' {
+            $results = 1..20 | ForEach-Object { New-SmtpMessage -From 'alice@example.com' -To "p$_@example.com" -Subject "n$_" -Body 'b' } |
+                Send-SmtpMessage -Session $session
+            $results.Count | Should -Be 20
+            $results.Recipients | Should -Be (1..20 | ForEach-Object { "p$_@example.com" })
+            $server.Messages.Count | Should -Be 20
+            # One write carried each message's end together with the next envelope.
             $session.IsConnected | Should -BeTrue
-            (Invoke-SmtpCommand $session NOOP).Code | Should -Be 250
+        }
+
+        It 'reports a message refused at its end of data as an error in its place' {
+            $server.OnEndOfMessage().Once().Reply('554 5.7.1 Looks like spam') | Out-Null
+            $results = 1..3 | ForEach-Object { New-SmtpMessage -From 'alice@example.com' -To "q$_@example.com" -Subject "n$_" -Body 'b' } |
+                Send-SmtpMessage -Session $session -ErrorVariable errs -ErrorAction SilentlyContinue
+            $results.Recipients | Should -Be @('q2@example.com', 'q3@example.com')
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -Be 'SmtpMessageRejected,AsyncSmtp.Commands.SendSmtpMessageCommand'
+            $session.IsConnected | Should -BeTrue
         }
 
         It 'keeps going after a refused message: one error for it, one result for each of the others' {

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using AsyncSmtp.Client;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// Messages Send-SmtpMessage has handed to the server whose final reply has not been read yet, oldest
+/// first. The engine reads a message's final reply together with the next message's envelope, so a
+/// pipeline of messages costs one round trip each; results therefore come out one record late.
+/// </summary>
+internal sealed class InFlightMessages
+{
+    private readonly Queue<Entry> _entries = new();
+
+    public bool IsEmpty => _entries.Count == 0;
+
+    public void Add(SmtpSession session, OutgoingMessage message, Task<SmtpTransactionResult> reply, Stopwatch clock)
+    {
+        // The time a message took ends when its final reply arrives, not when its result is written.
+        reply.ContinueWith(static (_, state) => ((Stopwatch)state!).Stop(), clock, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _entries.Enqueue(new Entry(session, message, reply, clock));
+    }
+
+    /// <summary>The oldest messages whose final reply has come, in the order they were sent.</summary>
+    public IEnumerable<Entry> TakeAnswered()
+    {
+        while (_entries.Count > 0 && _entries.Peek().Reply.IsCompleted) yield return _entries.Dequeue();
+    }
+
+    /// <summary>Reads every final reply still owed (a failure to do so fails the messages concerned, not the caller).</summary>
+    public async Task FlushAsync(AsyncPSCmdlet user, CancellationToken cancellationToken)
+    {
+        foreach (var session in _entries.Select(e => e.Session).Distinct().ToList())
+        {
+            try
+            {
+                await session.RunAsync(user, static async (client, ct) =>
+                {
+                    await client.FlushAsync(ct).ConfigureAwait(false);
+                    return true;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SmtpException)
+            {
+                // The connection is gone: the engine has failed the pending message, which is reported as not sent.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pipeline ended without EndProcessing (Ctrl+C, Select-Object -First) while a message was still
+    /// in flight: its end of data may not even have been written. Closing the connection makes sure it is
+    /// never delivered without being reported; the session says it is closed.
+    /// </summary>
+    public void Abandon()
+    {
+        foreach (var entry in _entries) entry.Session.Abort();
+        _entries.Clear();
+    }
+
+    internal sealed class Entry
+    {
+        public Entry(SmtpSession session, OutgoingMessage message, Task<SmtpTransactionResult> reply, Stopwatch clock)
+        {
+            Session = session;
+            Message = message;
+            Reply = reply;
+            Clock = clock;
+        }
+
+        public SmtpSession Session { get; }
+
+        public OutgoingMessage Message { get; }
+
+        public Task<SmtpTransactionResult> Reply { get; }
+
+        public Stopwatch Clock { get; }
+    }
+}
