@@ -165,6 +165,11 @@ Describe 'about_AsyncSmtp' {
         $about | Should -Match 'LONG DESCRIPTION'
     }
 
+    It 'fits an 80-column console' {
+        $wide = @((Get-Help about_AsyncSmtp | Out-String) -split '\r?\n' | Where-Object { $_.Length -gt 80 })
+        $wide | Should -BeNullOrEmpty
+    }
+
     It 'explains <_>' -ForEach 'SESSIONS', 'TLS MODES', 'CERTIFICATES', 'AUTHENTICATION', 'ENVELOPES AND HEADERS',
     'ERRORS', 'CONCURRENCY', 'TIMEOUTS', 'PROTOCOL LOGGING', 'EXTENSIONS', 'SECURITY RULES', 'COMING FROM AIOSMTPLIB' {
         $about | Should -Match "(?m)^$_"
