@@ -21,7 +21,7 @@ Set-StrictMode -Version Latest
 . (Join-Path $Root 'tests/bench/BenchReport.ps1')
 
 # Message counts: enough for a stable median, small enough for the whole run to stay near five minutes.
-$fastCount = 10000          # .NET clients over open connections
+$fastCount = 8000           # .NET clients over open connections
 $cmdletCount = 5000         # the issue's 5,000-message pipeline
 $oneShotCount = 300         # Send-SmtpMessage one-shot
 $slowCount = 60             # System.Net.Mail and Send-MailMessage (about 20 messages/s here, see the report)
@@ -160,6 +160,8 @@ try {
         @{ Kind = 'program'; Client = 'sysnetmail-reused'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'System.Net.Mail.SmtpClient, reused' }
         @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 1; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
         @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 8; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
+        @{ Kind = 'program'; Client = 'engine'; Connections = 1; Count = 2000; BodyBytes = 20000; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'mailkit'; Connections = 1; Count = 100; Warmup = 20; BodyBytes = 20000; Repetitions = $slowRepetitions; Label = 'MailKit SmtpClient' }
     )
     $rows = foreach ($item in $plan) {
         $count = $item['Count'] ?? $fastCount
@@ -168,6 +170,7 @@ try {
             'program' {
                 $arguments = @('throughput', '--client', $item.Client, '--count', "$count", '--connections', "$([math]::Max(1, $item.Connections))")
                 if ($item['Warmup']) { $arguments += @('--warmup', "$($item.Warmup)") }
+                if ($item['BodyBytes']) { $arguments += @('--body-bytes', "$($item.BodyBytes)") }
                 Invoke-BenchmarkProgram $arguments $reps
             }
             'cmdlets' { Invoke-CmdletMeasurement $item.Client $count $item.Warmup $reps }
@@ -175,10 +178,11 @@ try {
             'source' { Measure-SmtpSource $item.Connections }
         }
         $shown = if ($result.PSObject.Properties['error']) { "FAILED: $($result.error)" } else { "$(Format-Number $result.medianRate) msg/s" }
-        Write-Host ("{0,-55} {1,2} conn  {2}" -f $item.Label, $item.Connections, $shown)
+        $size = if ($item['BodyBytes']) { '20 KB' } else { '2 KB' }
+        Write-Host ("{0,-55} {1,2} conn {2,5}  {3}" -f $item.Label, $item.Connections, $size, $shown)
         [pscustomobject]@{
-            Id = "$($item.Client)-$($item.Connections)"; Label = $item.Label; Connections = $item.Connections
-            Work = "$(Format-Number $count) × $reps"; Note = $item['Note']; Result = $result
+            Id = "$($item.Client)-$($item.Connections)$(if ($item['BodyBytes']) { '-large' })"; Label = $item.Label; Connections = $item.Connections
+            Work = "$(Format-Number $count) × $reps"; Note = $item['Note']; Result = $result; Larger = [bool]$item['BodyBytes']
         }
     }
 

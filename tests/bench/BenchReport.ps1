@@ -25,6 +25,12 @@ function Format-Number($Value, [string] $Format = 'N0') {
     ([double]$Value).ToString($Format, [Globalization.CultureInfo]::InvariantCulture)
 }
 
+function Format-Range([double[]] $Rates) {
+    # The spread of the repetitions, so a reader can see how much the machine's other load moved them.
+    $sorted = @($Rates | Sort-Object)
+    "$(Format-Number $sorted[0])–$(Format-Number $sorted[-1])"
+}
+
 function Format-PerformanceReport {
     param($Facts, [string[]] $Extensions, $Rows, $LargeRows, $Import, $Targets, [string] $LoadBefore, [string] $LoadAfter, [TimeSpan] $Duration)
     $mailKitRate = ($Rows | Where-Object Id -EQ 'mailkit-1').Result.medianRate
@@ -56,22 +62,37 @@ function Format-PerformanceReport {
     & $line ''
     & $line 'Messages of about 2 KB (one text/plain part, one recipient). Median of the timed repetitions after a warm-up; each repetition is timed from the first connect to the last QUIT. Rows that a target compares ran one after the other. CPU µs/msg is the client process''s CPU time per message over all its threads, .NET thread-pool spinning while waiting for replies included; allocations are managed bytes per message (.NET clients only).'
     & $line ''
-    & $line '| Client | Connections | Work | msg/s (median) | × MailKit 1 conn | CPU µs/msg | Alloc B/msg |'
-    & $line '|---|---:|---|---:|---:|---:|---:|'
-    foreach ($row in $Rows) {
+    & $line '| Client | Connections | Work | msg/s (median) | range | × MailKit 1 conn | CPU µs/msg | Alloc B/msg |'
+    & $line '|---|---:|---|---:|---|---:|---:|---:|'
+    foreach ($row in $Rows | Where-Object { -not $_.Larger }) {
         $r = $row.Result
         if ($r.PSObject.Properties['error']) {
-            & $line "| $($row.Label) | $($row.Connections) | $($row.Work) | FAILED: $($r.error -replace '\|', '/') | | | |"
+            & $line "| $($row.Label) | $($row.Connections) | $($row.Work) | FAILED: $($r.error -replace '\|', '/') | | | | |"
             continue
         }
         $ratio = if ($mailKitRate -and $row.Connections -gt 0) { (Format-Number ($r.medianRate / $mailKitRate) 'N2') + '×' } else { '—' }
         $connections = if ($row.Connections -gt 0) { $row.Connections } else { 'none' }
         $cpu = if ($r.PSObject.Properties['cpuMicrosecondsPerMessage']) { Format-Number $r.cpuMicrosecondsPerMessage } else { '—' }
         $alloc = if ($r.PSObject.Properties['allocatedBytesPerMessage']) { Format-Number $r.allocatedBytesPerMessage } else { '—' }
-        & $line "| $($row.Label) | $connections | $($row.Work) | $(Format-Number $r.medianRate) | $ratio | $cpu | $alloc |"
+        & $line "| $($row.Label) | $connections | $($row.Work) | $(Format-Number $r.medianRate) | $(Format-Range $r.rates) | $ratio | $cpu | $alloc |"
     }
     & $line ''
     foreach ($row in $Rows | Where-Object Note) { & $line "- $($row.Label): $($row.Note)" }
+    & $line ''
+    & $line '## 20 KB messages'
+    & $line ''
+    & $line 'The same text message with a 20 KB body, one connection: a body that no longer goes out in one write. A client that writes a body in several pieces without TCP_NODELAY can have the last piece held back by Nagle''s algorithm until the server''s delayed ACK (about 40 ms on Linux), on every message.'
+    & $line ''
+    & $line '| Client | Work | msg/s (median) | range | × MailKit | CPU µs/msg | Alloc B/msg |'
+    & $line '|---|---|---:|---|---:|---:|---:|'
+    $larger = @($Rows | Where-Object Larger)
+    $mailKitLarger = ($larger | Where-Object Id -EQ 'mailkit-1-large').Result
+    foreach ($row in $larger) {
+        $r = $row.Result
+        if ($r.PSObject.Properties['error']) { & $line "| $($row.Label) | $($row.Work) | FAILED: $($r.error -replace '\|', '/') | | | | |"; continue }
+        $ratio = if (-not $mailKitLarger.PSObject.Properties['error']) { (Format-Number ($r.medianRate / $mailKitLarger.medianRate) 'N2') + '×' } else { '—' }
+        & $line "| $($row.Label) | $($row.Work) | $(Format-Number $r.medianRate) | $(Format-Range $r.rates) | $ratio | $(Format-Number $r.cpuMicrosecondsPerMessage) | $(Format-Number $r.allocatedBytesPerMessage) |"
+    }
     & $line ''
     & $line '## 10 MB attachment'
     & $line ''
