@@ -135,18 +135,21 @@ try {
     # Kind: program (tests/AsyncSmtp.Benchmarks), cmdlets (tests/bench/Measure-Cmdlets.ps1),
     # python (tests/bench/aiosmtplib_bench.py), source (smtp-source).
     $plan = @(
-        @{ Kind = 'program'; Client = 'engine'; Connections = 1; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 1; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)'
+            Note = 'SubmitAsync for each message, the verdicts awaited after the last: a message''s final reply is read with the next message''s envelope (RFC 2920 lets content lead a command group), one round trip per message. This is the path Send-SmtpMessage -Session takes.' }
+        @{ Kind = 'program'; Client = 'engine'; Connections = 1; Label = 'AsyncSmtp engine, C#, SendAsync one at a time (MimeMessage)'
+            Note = 'SendAsync awaits each final reply before the next message: two round trips per message (envelope and DATA in one write, then the body).' }
         @{ Kind = 'program'; Client = 'mailkit'; Connections = 1; Label = 'MailKit SmtpClient' }
         @{ Kind = 'source'; Client = 'smtp-source'; Connections = 1; Count = $sourceCount; Label = 'smtp-source (C), -d -l 2000' }
-        @{ Kind = 'program'; Client = 'engine'; Connections = 4; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 4; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)' }
         @{ Kind = 'program'; Client = 'mailkit'; Connections = 4; Label = 'MailKit SmtpClient' }
-        @{ Kind = 'program'; Client = 'engine'; Connections = 8; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 8; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)' }
         @{ Kind = 'program'; Client = 'mailkit'; Connections = 8; Label = 'MailKit SmtpClient' }
         @{ Kind = 'source'; Client = 'smtp-source'; Connections = 8; Count = $sourceCount; Label = 'smtp-source (C), -d -l 2000' }
-        @{ Kind = 'program'; Client = 'engine-smtpmessage'; Connections = 1; Label = 'AsyncSmtp engine, C# (SmtpMessage, as the cmdlets)'
+        @{ Kind = 'program'; Client = 'engine-smtpmessage'; Connections = 1; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (SmtpMessage, as the cmdlets)'
             Note = 'SmtpMessage objects built by SmtpMessageFactory.Create with the same fields (the Mime layer cannot wrap an existing MimeMessage); CreateContent() measures the size first, so each is serialised twice.' }
-        @{ Kind = 'program'; Client = 'engine-bytes'; Connections = 1; Label = 'Diagnostic: engine, message pre-serialised to bytes'
-            Note = 'The same messages serialised before timing and sent with SmtpContent.FromBytes: the protocol, dot-stuffing and socket share of the engine rows.' }
+        @{ Kind = 'program'; Client = 'engine-bytes'; Connections = 1; Label = 'Diagnostic: engine SubmitAsync stream, messages pre-serialised'
+            Note = 'The same messages serialised before timing and submitted with SmtpContent.FromBytes: the protocol, dot-stuffing and socket share of the SubmitAsync rows.' }
         @{ Kind = 'program'; Client = 'serialise-only'; Connections = 0; Label = 'Diagnostic: MimeKit serialisation alone, no network'
             Note = 'MimeMessage.WriteToAsync into Stream.Null: the serialisation share of every MimeMessage row (engine and MailKit alike).' }
         @{ Kind = 'cmdlets'; Client = 'Pipeline'; Connections = 1; Count = $cmdletCount; Warmup = 500; Label = 'Send-SmtpMessage -Session, prebuilt messages piped'
@@ -160,7 +163,7 @@ try {
         @{ Kind = 'program'; Client = 'sysnetmail-reused'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'System.Net.Mail.SmtpClient, reused' }
         @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 1; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
         @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 8; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
-        @{ Kind = 'program'; Client = 'engine'; Connections = 1; Count = 2000; BodyBytes = 20000; Label = 'AsyncSmtp engine, C# (MimeMessage)' }
+        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 1; Count = 2000; BodyBytes = 20000; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)' }
         @{ Kind = 'program'; Client = 'mailkit'; Connections = 1; Count = 100; Warmup = 20; BodyBytes = 20000; Repetitions = $slowRepetitions; Label = 'MailKit SmtpClient' }
     )
     $rows = foreach ($item in $plan) {
@@ -205,9 +208,10 @@ Write-Host "Import-Module: $(Format-Number $import.InProcessMs) ms in-process"
 $engineLarge, $engineMimeLarge, $mailKitLarge = $largeRows
 $largeMeasured = -not ($largeRows | Where-Object Error)
 $targets = @(
-    New-RatioTarget 'Engine, 1 connection: ≥ 2× MailKit, 1 connection' 'engine-1' 'mailkit-1' 2
-    New-RatioTarget 'Engine, 1 connection: ≥ 0.5× smtp-source, 1 session' 'engine-1' 'smtp-source-1' 0.5
-    New-RatioTarget 'Cmdlet pipeline through one session (prebuilt): ≥ 0.5× engine, 1 connection' 'Pipeline-1' 'engine-1' 0.5
+    New-RatioTarget 'Engine, 1 connection, SubmitAsync stream: ≥ 2× MailKit, 1 connection' 'engine-submit-1' 'mailkit-1' 2
+    New-RatioTarget 'Engine, 1 connection, SendAsync one at a time: ≥ 2× MailKit, 1 connection' 'engine-1' 'mailkit-1' 2
+    New-RatioTarget 'Engine, 1 connection, SubmitAsync stream: ≥ 0.5× smtp-source, 1 session' 'engine-submit-1' 'smtp-source-1' 0.5
+    New-RatioTarget 'Cmdlet pipeline through one session (prebuilt): ≥ 0.5× engine, 1 connection (SubmitAsync)' 'Pipeline-1' 'engine-submit-1' 0.5
     New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage' 'OneShot-1' 'SendMailMessage-1' 5
     if ($largeMeasured) {
         $limit = 3 * $engineLarge.WireBytes

@@ -9,11 +9,10 @@ namespace AsyncSmtp.Benchmarks;
 /// </summary>
 internal sealed class EngineWorkload : Workload
 {
+    private readonly bool _submit;
     private MimeMessage[] _messages = Array.Empty<MimeMessage>();
 
-    public EngineWorkload(string host, int port, string body) : base(host, port, body)
-    {
-    }
+    public EngineWorkload(string host, int port, string body, bool submit) : base(host, port, body) => _submit = submit;
 
     public override void Prepare(int count)
     {
@@ -21,25 +20,8 @@ internal sealed class EngineWorkload : Workload
         if (_messages.Length < count) _messages = Enumerable.Range(0, count).Select(i => SampleMessages.Mime(i, Body)).ToArray();
     }
 
-    public override async Task SendOverOneConnectionAsync(int first, int count, CancellationToken cancellationToken)
-    {
-        using var client = new SmtpClient(Options(Host, Port));
-        await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        for (int i = first; i < first + count; i++)
-        {
-            var message = _messages[i];
-            await client.SendAsync(Envelope(message), Content(message), null, cancellationToken).ConfigureAwait(false);
-        }
-        await client.QuitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public static SmtpClientOptions Options(string host, int port) => new()
-    {
-        Host = host,
-        Port = port,
-        TlsMode = SmtpTlsMode.None,
-        LocalHostName = "bench.example.test",
-    };
+    public override Task SendOverOneConnectionAsync(int first, int count, CancellationToken cancellationToken) =>
+        EngineConnection.SendAsync(Host, Port, first, count, i => (Envelope(_messages[i]), Content(_messages[i])), _submit, cancellationToken);
 
     public static SmtpEnvelope Envelope(MimeMessage message) =>
         new(message.From.Mailboxes.First().Address, message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => new SmtpRecipient(m.Address)));

@@ -101,7 +101,7 @@ internal sealed class EngineLargeSender : LargeSender
 
     public EngineLargeSender(string host, int port, bool viaSmtpMessage)
     {
-        _client = new SmtpClient(EngineWorkload.Options(host, port));
+        _client = new SmtpClient(EngineConnection.Options(host, port));
         _viaSmtpMessage = viaSmtpMessage;
     }
 

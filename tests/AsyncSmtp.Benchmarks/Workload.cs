@@ -27,7 +27,8 @@ internal abstract class Workload
 
     public static Workload Create(string client, string host, int port, string body) => client switch
     {
-        "engine" => new EngineWorkload(host, port, body),
+        "engine" => new EngineWorkload(host, port, body, submit: false),
+        "engine-submit" => new EngineWorkload(host, port, body, submit: true),
         "engine-smtpmessage" => new EngineSmtpMessageWorkload(host, port, body),
         "engine-bytes" => new EngineBytesWorkload(host, port, body),
         "serialise-only" => new SerialiseOnlyWorkload(host, port, body),
