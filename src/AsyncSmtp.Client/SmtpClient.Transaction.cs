@@ -97,7 +97,8 @@ public sealed partial class SmtpClient
             throw new SmtpNotSupportedException("SMTPUTF8", "The message needs SMTPUTF8 (non-ASCII addresses), which the server does not offer; nothing was sent.");
         if (EnvelopeCommands.UsesDsn(envelope) && !_extensions.Contains("DSN"))
             throw new SmtpNotSupportedException("DSN", "Delivery status notifications were requested, but the server does not offer DSN; nothing was sent.");
-        long? size = content.Length;
+        // Content length is only worth knowing (it may cost a pass over the message) for SIZE.
+        long? size = _extensions.Contains("SIZE") ? content.Length : null;
         if (size is long bytes && MaxMessageSize is long limit && bytes > limit) throw new SmtpMessageTooLargeException(bytes, limit);
 
         var transaction = new Transaction(envelope, EnvelopeCommands.Mail(envelope, _extensions, size, smtpUtf8),
@@ -179,11 +180,11 @@ public sealed partial class SmtpClient
             dataReply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
         }
         if (dataReply.Code != 354) throw Transaction.Closing(dataReply) ?? new SmtpDataException(dataReply);
-        transaction.BytesSent = await WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null).ConfigureAwait(false);
+        (transaction.BytesSent, transaction.MessageSize) = await WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null).ConfigureAwait(false);
     }
 
-    /// <summary>Streams the body, normalised and dot-stuffed, with its terminator; returns the bytes written (or held).</summary>
-    private async Task<long> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress, Transaction? holdTailIn = null)
+    /// <summary>Streams the body, normalised and dot-stuffed, with its terminator; returns the bytes written (or held) and the message size.</summary>
+    private async Task<(long Wire, long Message)> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress, Transaction? holdTailIn = null)
     {
         using var encoder = new BodyEncoderStream((buffer, offset, count, isLast, ct) =>
         {
@@ -194,7 +195,7 @@ public sealed partial class SmtpClient
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
         if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Client, $"[message body: {encoder.BytesOut} bytes]", IsEncrypted);
-        return encoder.BytesOut;
+        return (encoder.BytesOut, encoder.MessageSize);
     }
 
     /// <summary>Envelope and BDAT chunks; the reply to BDAT LAST is the caller's.</summary>
@@ -214,6 +215,7 @@ public sealed partial class SmtpClient
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
         transaction.BytesSent = encoder.BytesOut;
+        transaction.MessageSize = encoder.MessageSize;
     }
 
     private async Task SendEnvelopeStepByStepAsync(IoScope io, Transaction transaction)

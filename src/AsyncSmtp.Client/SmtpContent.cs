@@ -22,7 +22,13 @@ public abstract class SmtpContent
     public static SmtpContent FromStream(Stream stream, bool leaveOpen = true) => new StreamContent(stream, leaveOpen);
 
     /// <summary>Content produced by a writer (a MIME serialiser, say) straight into the SMTP stream.</summary>
-    public static SmtpContent FromWriter(Func<Stream, CancellationToken, Task> writer, long? length) => new WriterContent(writer, length);
+    public static SmtpContent FromWriter(Func<Stream, CancellationToken, Task> writer, long? length) => new WriterContent(writer, () => length);
+
+    /// <summary>
+    /// Content produced by a writer, whose length is worked out only if the engine needs it: for SIZE=
+    /// when the server offers SIZE. Measuring a MIME message means serialising it once more.
+    /// </summary>
+    public static SmtpContent FromMeasuredWriter(Func<Stream, CancellationToken, Task> writer, Func<long?> measureLength) => new WriterContent(writer, measureLength);
 
     private sealed class BytesContent : SmtpContent
     {
@@ -66,14 +72,15 @@ public abstract class SmtpContent
     private sealed class WriterContent : SmtpContent
     {
         private readonly Func<Stream, CancellationToken, Task> _writer;
+        private readonly Lazy<long?> _length;
 
-        public WriterContent(Func<Stream, CancellationToken, Task> writer, long? length)
+        public WriterContent(Func<Stream, CancellationToken, Task> writer, Func<long?> length)
         {
             _writer = writer;
-            Length = length;
+            _length = new Lazy<long?>(length);
         }
 
-        public override long? Length { get; }
+        public override long? Length => _length.Value;
 
         public override Task WriteToAsync(Stream destination, CancellationToken cancellationToken) => _writer(destination, cancellationToken);
     }

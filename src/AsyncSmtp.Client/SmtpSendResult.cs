@@ -4,8 +4,9 @@ namespace AsyncSmtp.Client;
 public sealed class SmtpTransactionResult
 {
     public SmtpTransactionResult(SmtpResponse response, IReadOnlyList<string> acceptedRecipients,
-        IReadOnlyList<SmtpRecipientRefusedException> refusedRecipients, long bytesSent)
+        IReadOnlyList<SmtpRecipientRefusedException> refusedRecipients, long bytesSent, long messageSize)
     {
+        MessageSize = messageSize;
         Response = response;
         AcceptedRecipients = acceptedRecipients;
         RefusedRecipients = refusedRecipients;
@@ -22,4 +23,7 @@ public sealed class SmtpTransactionResult
 
     /// <summary>Bytes of message content written, after SMTP encoding.</summary>
     public long BytesSent { get; }
+
+    /// <summary>The message's size as SIZE counts it: CRLF line endings, before dot-stuffing.</summary>
+    public long MessageSize { get; }
 }

@@ -5,22 +5,23 @@ namespace AsyncSmtp.Commands;
 /// <summary>One message Send-SmtpMessage is about to send: envelope, content and how errors name it.</summary>
 internal sealed class OutgoingMessage
 {
-    public OutgoingMessage(SmtpEnvelope envelope, SmtpContent content, string? messageId, long size, object target)
+    public OutgoingMessage(SmtpEnvelope envelope, SmtpContent content, string? messageId, long? knownSize, object target)
     {
         Envelope = envelope;
         Content = content;
         MessageId = messageId;
-        Size = size;
+        KnownSize = knownSize;
         Target = target;
     }
+
+    /// <summary>The size when it is known without a pass over a MIME message (for the progress bar).</summary>
+    public long? KnownSize { get; }
 
     public SmtpEnvelope Envelope { get; }
 
     public SmtpContent Content { get; }
 
     public string? MessageId { get; }
-
-    public long Size { get; }
 
     /// <summary>What a message-level error names: the path, the SmtpMessage object or the raw content.</summary>
     public object Target { get; }

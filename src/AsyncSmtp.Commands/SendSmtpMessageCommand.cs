@@ -169,7 +169,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     /// </summary>
     private async Task SendAsync(SmtpSession session, OutgoingMessage message, List<object> outputs, CancellationToken cancellationToken)
     {
-        var progress = message.Size >= UploadProgress.Threshold ? new UploadProgress(this, message.Describe(), message.Size) : null;
+        var progress = new UploadProgress(this, message);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -194,7 +194,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         }
         finally
         {
-            progress?.Complete();
+            progress.Complete();
         }
     }
 
@@ -224,7 +224,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                 outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
             outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
                 result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
-                entry.Session.SmtpServer, entry.Session.Port, message.Size, entry.Clock.Elapsed));
+                entry.Session.SmtpServer, entry.Session.Port, result.MessageSize, entry.Clock.Elapsed));
         }
     }
 
@@ -283,7 +283,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         try
         {
             var envelope = message.CreateEnvelope(Sender, Recipient, _notify);
-            return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, message.Size, target);
+            // Only a message that reads files can be large enough for a progress bar; measuring others would cost a serialisation.
+            return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, message.ReadsFiles ? message.Size : null, target);
         }
         catch (Exception error) when (error is SmtpException or ArgumentException or FormatException or IOException)
         {

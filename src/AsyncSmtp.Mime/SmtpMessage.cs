@@ -45,6 +45,12 @@ public sealed class SmtpMessage
     /// <summary>The headers hold UTF-8 addresses: the message can only be sent to a server offering SMTPUTF8.</summary>
     public bool RequiresSmtpUtf8 => _international;
 
+    /// <summary>
+    /// Whether the content is read from files (attachments, or the .eml the message was loaded from):
+    /// such a message may be large, and <see cref="Size"/> costs a read of those files.
+    /// </summary>
+    public bool ReadsFiles => _files.Count > 0;
+
     /// <summary>Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing. Measured once, on first use, without buffering the message.</summary>
     public long Size
     {
@@ -120,7 +126,7 @@ public sealed class SmtpMessage
     }
 
     /// <summary>The content as sent: CRLF, Bcc and Resent-Bcc never transmitted, streamed from MimeKit; Length is <see cref="Size"/>.</summary>
-    public SmtpContent CreateContent() => SmtpContent.FromWriter(WriteAsync, Size);
+    public SmtpContent CreateContent() => SmtpContent.FromMeasuredWriter(WriteAsync, () => Size);
 
     public override string ToString()
     {

@@ -135,5 +135,10 @@ public class LineEndingsTests
         await encoder.CompleteAsync(default);
         Assert.Equal(produced, LineEndings.NormalisedLength(bytes));
         Assert.Equal(produced, SmtpContent.FromBytes(bytes).Length);
+        Assert.Equal(produced, encoder.MessageSize);
+        using var stuffing = new BodyEncoderStream((b, o, c, last, ct) => Task.CompletedTask, dotStuff: true, progress: null);
+        await stuffing.WriteAsync(bytes);
+        await stuffing.CompleteAsync(default);
+        Assert.Equal(produced, stuffing.MessageSize);
     }
 }

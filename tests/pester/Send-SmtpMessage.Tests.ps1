@@ -118,7 +118,8 @@ Describe 'Send-SmtpMessage' {
             $received = $server.WaitForMessage(5000)
             $expected = [Text.Encoding]::UTF8.GetBytes("From: a@example.com`r`nSubject: raw`r`n`r`nline one`r`n.`r`n..two dots`r`nbare CR`r`nend`r`n")
             [Convert]::ToBase64String($received.Data) | Should -Be ([Convert]::ToBase64String($expected))
-            $r.Size | Should -Be ([Text.Encoding]::UTF8.GetByteCount($raw))
+            # Size counts the message as SIZE does: CRLF line endings, before dot-stuffing.
+            $r.Size | Should -Be $expected.Length
             @($server.Messages).Count | Should -Be 1
         }
 
@@ -461,7 +462,24 @@ Describe 'Send-SmtpMessage' {
             @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -Be 0
         }
 
-        It 'reports progress while a large message uploads' {
+        It 'reports progress, with a percentage, while a message with a large attachment uploads' {
+            $file = Join-Path $TestDrive 'big.bin'
+            [IO.File]::WriteAllBytes($file, [byte[]]::new(1500000))
+            $run = Start-InOtherRunspace @'
+param($s, $file)
+$ProgressPreference = 'Continue'
+Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject big -Body 'see attached' -Attachments $file
+'@ -Arguments $session, $file
+            $null = $run.PowerShell.EndInvoke($run.Handle)
+            $progress = @($run.PowerShell.Streams.Progress)
+            $run.PowerShell.Dispose()
+            $progress.Count | Should -BeGreaterThan 2
+            ($progress | Where-Object PercentComplete -GE 0 | Select-Object -Last 1 -Skip 0).PercentComplete | Should -BeGreaterThan 0
+            $progress[-1].RecordType | Should -Be 'Completed'
+            Wait-Until { $server.Messages | Where-Object { $_.Data.Length -gt 2000000 } } | Should -BeTrue -Because "messages received: $(($server.Messages | ForEach-Object { $_.Data.Length }) -join ', ')"
+        }
+
+        It 'reports progress, in bytes, while a large message built from text uploads' {
             $run = Start-InOtherRunspace @'
 param($s)
 $ProgressPreference = 'Continue'
@@ -471,9 +489,8 @@ Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subjec
             $progress = @($run.PowerShell.Streams.Progress)
             $run.PowerShell.Dispose()
             $progress.Count | Should -BeGreaterThan 2
-            ($progress | Where-Object PercentComplete -GE 0 | Select-Object -Last 1 -Skip 0).PercentComplete | Should -BeGreaterThan 0
+            $progress[0].CurrentOperation | Should -Match '^[\d,.]+ bytes$'
             $progress[-1].RecordType | Should -Be 'Completed'
-            Wait-Until { $server.Messages | Where-Object { $_.Data.Length -gt 2000000 } } | Should -BeTrue -Because "messages received: $(($server.Messages | ForEach-Object { $_.Data.Length }) -join ', ')"
         }
     }
 

@@ -63,8 +63,12 @@ function Get-TerminatingError {
 function Start-InOtherRunspace {
     # Runs a script in its own runspace with the module imported; returns the PowerShell instance and its async handle.
     param([Parameter(Mandatory)][string] $Script, [object[]] $Arguments = @())
-    $ps = [powershell]::Create()
-    $null = $ps.AddScript("Import-Module '$ModuleManifest'").AddStatement().AddScript($Script)
+    # The module comes with the runspace, so the instance runs a single statement: a queued second
+    # statement still pending when a test stops and disposes the instance can crash the host.
+    $state = [initialsessionstate]::CreateDefault2()
+    $state.ImportPSModule($ModuleManifest)
+    $ps = [powershell]::Create($state)
+    $null = $ps.AddScript($Script)
     foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
     [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
 }

@@ -46,6 +46,11 @@ internal sealed class BodyEncoderStream : Stream
     /// <summary>Encoded bytes handed to the sink (with the terminator for DATA).</summary>
     public long BytesOut { get; private set; }
 
+    /// <summary>The message's size as SIZE counts it (RFC 1870): CRLF line endings, without dot-stuffing or terminator.</summary>
+    public long MessageSize => BytesOut + _count - _stuffedDots - (_completed && _dotStuff ? 3 : 0);
+
+    private long _stuffedDots;
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
@@ -73,7 +78,11 @@ internal sealed class BodyEncoderStream : Stream
             if (_atLineStart)
             {
                 _atLineStart = false;
-                if (_dotStuff && source[i] == Dot) _buffer[Headroom + _count++] = Dot;
+                if (_dotStuff && source[i] == Dot)
+                {
+                    _buffer[Headroom + _count++] = Dot;
+                    _stuffedDots++;
+                }
             }
             int rel = new ReadOnlySpan<byte>(source, i, end - i).IndexOfAny(Cr, Lf);
             int runEnd = rel < 0 ? end : i + rel;

@@ -29,6 +29,8 @@ internal sealed class Transaction
 
     public long BytesSent { get; set; }
 
+    public long MessageSize { get; set; }
+
     /// <summary>
     /// The message's last write (its end of data), held back when its final reply is deferred, so that
     /// it leaves in one packet with the next commands: a server then answers both in one packet too,
@@ -67,7 +69,7 @@ internal sealed class Transaction
         if (_accepted.Count == 0 && _refused.Count == RcptLines.Length) throw new SmtpRecipientsRefusedException(_refused);
     }
 
-    public SmtpTransactionResult Result(SmtpResponse final) => new(final, _accepted, _refused, BytesSent);
+    public SmtpTransactionResult Result(SmtpResponse final) => new(final, _accepted, _refused, BytesSent, MessageSize);
 
     /// <summary>A 421 means the server has gone: the transaction is over whatever the stage.</summary>
     public static SmtpException? Closing(SmtpResponse reply) =>
