@@ -70,7 +70,9 @@ try {
     }
     $process = [Diagnostics.Process]::GetCurrentProcess()
     $warming = [Diagnostics.Stopwatch]::StartNew()
-    do { $null = Invoke-Repetition $Warmup } while ($warming.Elapsed.TotalSeconds -lt 2)
+    # PowerShell's pipeline and binder code reaches its final JIT tier slowly: timed repetitions after a
+    # two-second warm-up still got faster each time, so warm up for longer.
+    do { $null = Invoke-Repetition $Warmup } while ($warming.Elapsed.TotalSeconds -lt 10)
     $samples = [Collections.Generic.List[object]]::new()
     $started = [Diagnostics.Stopwatch]::StartNew()
     while ($samples.Count -lt $Repetitions -and ($samples.Count -eq 0 -or $started.Elapsed.TotalSeconds -lt $BudgetSeconds)) {
