@@ -147,6 +147,8 @@ try {
         @{ Kind = 'program'; Client = 'engine'; Connections = 1; Label = 'AsyncSmtp engine, C#, SendAsync one at a time (MimeMessage)'
             Note = 'SendAsync awaits each final reply before the next message: two round trips per message (envelope and DATA in one write, then the body).' }
         @{ Kind = 'program'; Client = 'mailkit'; Connections = 1; Label = 'MailKit SmtpClient' }
+        @{ Kind = 'program'; Client = 'engine-unpipelined'; Connections = 1; Label = 'Diagnostic: engine SendAsync with PIPELINING not used'
+            Note = 'UsePipelining = false: MAIL, RCPT and DATA each wait for their reply, four round trips per message. Against the SendAsync row (two) and the SubmitAsync row (one), what pipelining buys.' }
         @{ Kind = 'source'; Client = 'smtp-source'; Connections = 1; Count = $sourceCount; Label = 'smtp-source (C), -d -l 2000' }
         @{ Kind = 'program'; Client = 'engine-submit'; Connections = 4; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)' }
         @{ Kind = 'program'; Client = 'mailkit'; Connections = 4; Label = 'MailKit SmtpClient' }

@@ -63,7 +63,7 @@ public sealed partial class SmtpClient
             await EnsureGreetedAsync(io).ConfigureAwait(false);
             var reply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
             if (reply.Code != 354) throw new SmtpDataException(reply);
-            await WriteDataBodyAsync(io, content, progress).ConfigureAwait(false);
+            LogBody((await WriteDataBodyAsync(io, content, progress).ConfigureAwait(false)).Wire);
             var final = await ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
             return final.Code == 250 ? final : throw Transaction.Closing(final) ?? new SmtpDataException(final);
         }, cancellationToken);
@@ -160,42 +160,94 @@ public sealed partial class SmtpClient
     /// <summary>Envelope, DATA and body; the final reply is the caller's.</summary>
     private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress, bool holdTail)
     {
-        SmtpResponse dataReply;
-        if (transaction.Pipelined)
-        {
-            await WritePipelinedEnvelopeAsync(io, transaction, "DATA").ConfigureAwait(false);
-            dataReply = await ReadReplyAsync(io, "sending DATA").ConfigureAwait(false);
-            if (dataReply.Code == 354 && !transaction.HasAcceptedRecipient)
-            {
-                // A server that accepts DATA with no valid recipient gets an empty body, which it cannot
-                // deliver; its verdict on that body does not matter, the envelope's refusal does.
-                await WriteDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
-                await ReadReplyAsync(io, "ending an empty message").ConfigureAwait(false);
-            }
-            transaction.ThrowIfEnvelopeRefused();
-        }
-        else
+        if (!transaction.Pipelined)
         {
             await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
-            dataReply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
+            var reply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
+            if (reply.Code != 354) throw Transaction.Closing(reply) ?? new SmtpDataException(reply);
+            (transaction.BytesSent, transaction.MessageSize) = await WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null).ConfigureAwait(false);
+            LogBody(transaction.BytesSent);
+            return;
         }
-        if (dataReply.Code != 354) throw Transaction.Closing(dataReply) ?? new SmtpDataException(dataReply);
-        (transaction.BytesSent, transaction.MessageSize) = await WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null).ConfigureAwait(false);
+
+        await WriteCommandsAsync(io, transaction.EnvelopeLines("DATA"), "sending the envelope").ConfigureAwait(false);
+        // The body is encoded while the server answers the envelope: a small message is ready the moment
+        // 354 comes. Nothing of it is written before then.
+        var sendAllowed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null, sendAllowed.Task);
+        SmtpResponse dataReply;
+        try
+        {
+            await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
+            await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
+            dataReply = await ReadReplyAsync(io, "sending DATA").ConfigureAwait(false);
+        }
+        catch
+        {
+            await AbandonBodyAsync(sendAllowed, body, transaction).ConfigureAwait(false);
+            throw;
+        }
+        if (dataReply.Code == 354 && transaction.HasAcceptedRecipient)
+        {
+            sendAllowed.SetResult(true);
+            (transaction.BytesSent, transaction.MessageSize) = await body.ConfigureAwait(false);
+            LogBody(transaction.BytesSent);
+            return;
+        }
+        await AbandonBodyAsync(sendAllowed, body, transaction).ConfigureAwait(false);
+        if (dataReply.Code == 354)
+        {
+            // A server that accepts DATA with no valid recipient gets an empty body, which it cannot
+            // deliver; its verdict on that body does not matter, the envelope's refusal does.
+            await WriteDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
+            await ReadReplyAsync(io, "ending an empty message").ConfigureAwait(false);
+        }
+        transaction.ThrowIfEnvelopeRefused();
+        throw Transaction.Closing(dataReply) ?? new SmtpDataException(dataReply);
     }
 
-    /// <summary>Streams the body, normalised and dot-stuffed, with its terminator; returns the bytes written (or held) and the message size.</summary>
-    private async Task<(long Wire, long Message)> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress, Transaction? holdTailIn = null)
+    /// <summary>The envelope or DATA was refused: a body encoded in advance is dropped unsent.</summary>
+    private static async Task AbandonBodyAsync(TaskCompletionSource<bool> sendAllowed, Task body, Transaction transaction)
     {
-        using var encoder = new BodyEncoderStream((buffer, offset, count, isLast, ct) =>
+        sendAllowed.TrySetResult(false);
+        try
         {
-            if (!isLast || holdTailIn is null) return WriteAsync(io, buffer, offset, count, "sending the message");
-            holdTailIn.HeldTail = new ArraySegment<byte>(buffer, offset, count).ToArray();
-            return Task.CompletedTask;
+            await body.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The refusal is what the caller hears about; whatever stopped the unsent body does not matter.
+        }
+        transaction.HeldTail = null;
+    }
+
+    /// <summary>
+    /// Streams the body, normalised and dot-stuffed, with its terminator; returns the bytes written (or
+    /// held) and the message size. With <paramref name="sendAllowed"/>, nothing is written until it says
+    /// true; false abandons the body.
+    /// </summary>
+    private async Task<(long Wire, long Message)> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress,
+        Transaction? holdTailIn = null, Task<bool>? sendAllowed = null)
+    {
+        using var encoder = new BodyEncoderStream(async (buffer, offset, count, isLast, ct) =>
+        {
+            if (isLast && holdTailIn is not null)
+            {
+                holdTailIn.HeldTail = new ArraySegment<byte>(buffer, offset, count).ToArray();
+                return;
+            }
+            if (sendAllowed is not null && !await sendAllowed.ConfigureAwait(false))
+                throw new OperationCanceledException("The message was refused before its body was sent.");
+            await WriteAsync(io, buffer, offset, count, "sending the message").ConfigureAwait(false);
         }, dotStuff: true, progress);
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
-        if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Client, $"[message body: {encoder.BytesOut} bytes]", IsEncrypted);
         return (encoder.BytesOut, encoder.MessageSize);
+    }
+
+    private void LogBody(long bytes)
+    {
+        if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Client, $"[message body: {bytes} bytes]", IsEncrypted);
     }
 
     /// <summary>Envelope and BDAT chunks; the reply to BDAT LAST is the caller's.</summary>

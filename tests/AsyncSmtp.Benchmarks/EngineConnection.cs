@@ -5,12 +5,13 @@ namespace AsyncSmtp.Benchmarks;
 /// <summary>One engine connection sending a run of messages, one at a time or as a pipelined stream.</summary>
 internal static class EngineConnection
 {
-    public static SmtpClientOptions Options(string host, int port) => new()
+    public static SmtpClientOptions Options(string host, int port, bool pipelining = true) => new()
     {
         Host = host,
         Port = port,
         TlsMode = SmtpTlsMode.None,
         LocalHostName = "bench.example.test",
+        UsePipelining = pipelining,
     };
 
     /// <summary>
@@ -19,9 +20,9 @@ internal static class EngineConnection
     /// every verdict awaited after the last; otherwise SendAsync awaits each verdict before the next message.
     /// </summary>
     public static async Task SendAsync(string host, int port, int first, int count, Func<int, (SmtpEnvelope Envelope, SmtpContent Content)> message,
-        bool submit, CancellationToken cancellationToken)
+        bool submit, CancellationToken cancellationToken, bool pipelining = true)
     {
-        using var client = new SmtpClient(Options(host, port));
+        using var client = new SmtpClient(Options(host, port, pipelining));
         await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var verdicts = new List<Task<SmtpTransactionResult>>(submit ? count : 0);
         for (int i = first; i < first + count; i++)

@@ -10,9 +10,14 @@ namespace AsyncSmtp.Benchmarks;
 internal sealed class EngineWorkload : Workload
 {
     private readonly bool _submit;
+    private readonly bool _pipelining;
     private MimeMessage[] _messages = Array.Empty<MimeMessage>();
 
-    public EngineWorkload(string host, int port, string body, bool submit) : base(host, port, body) => _submit = submit;
+    public EngineWorkload(string host, int port, string body, bool submit, bool pipelining = true) : base(host, port, body)
+    {
+        _submit = submit;
+        _pipelining = pipelining;
+    }
 
     public override void Prepare(int count)
     {
@@ -21,7 +26,7 @@ internal sealed class EngineWorkload : Workload
     }
 
     public override Task SendOverOneConnectionAsync(int first, int count, CancellationToken cancellationToken) =>
-        EngineConnection.SendAsync(Host, Port, first, count, i => (Envelope(_messages[i]), Content(_messages[i])), _submit, cancellationToken);
+        EngineConnection.SendAsync(Host, Port, first, count, i => (Envelope(_messages[i]), Content(_messages[i])), _submit, cancellationToken, _pipelining);
 
     public static SmtpEnvelope Envelope(MimeMessage message) =>
         new(message.From.Mailboxes.First().Address, message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => new SmtpRecipient(m.Address)));

@@ -6,7 +6,7 @@ using AsyncSmtp.Benchmarks;
 // --out, so the PowerShell and Python clients send exactly the text the .NET clients send.
 if (args.Length == 0 || args[0] is not ("throughput" or "large" or "body"))
 {
-    Console.Error.WriteLine("usage: AsyncSmtp.Benchmarks throughput|large|body [--client engine|engine-smtpmessage|mailkit|sysnetmail-oneshot|sysnetmail-reused] [--port N] ...");
+    Console.Error.WriteLine("usage: AsyncSmtp.Benchmarks throughput|large|body [--client engine|engine-submit|engine-unpipelined|engine-smtpmessage|engine-bytes|serialise-only|mailkit|sysnetmail-oneshot|sysnetmail-reused] [--port N] ...");
     return 2;
 }
 

@@ -29,6 +29,7 @@ internal abstract class Workload
     {
         "engine" => new EngineWorkload(host, port, body, submit: false),
         "engine-submit" => new EngineWorkload(host, port, body, submit: true),
+        "engine-unpipelined" => new EngineWorkload(host, port, body, submit: false, pipelining: false),
         "engine-smtpmessage" => new EngineSmtpMessageWorkload(host, port, body),
         "engine-bytes" => new EngineBytesWorkload(host, port, body),
         "serialise-only" => new SerialiseOnlyWorkload(host, port, body),
