@@ -63,6 +63,30 @@ public class TransactionTests
     }
 
     [Fact]
+    public async Task ALargeBodyEncodedAheadIsDroppedUnsentWhenTheEnvelopeIsRefused()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("DATA\r\n", "250 ok\r\n550 5.1.1 no\r\n554 5.5.1 no valid recipients").On("RSET", "250 ok").On("NOOP", "250 fine");
+        var big = new string('x', 400_000);
+        await Assert.ThrowsAsync<SmtpRecipientsRefusedException>(() => client.SendAsync(Envelope("a@x"), Text(big)));
+        Assert.DoesNotContain("xxxx", server.Written);
+        Assert.Equal("fine", (await client.NoopAsync()).Message);
+    }
+
+    [Fact]
+    public async Task AContentSourceThatFailsBeforeTheGoAheadNeverEndsTheDataPhase()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go");
+        var failing = SmtpContent.FromWriter((stream, ct) => throw new IOException("file vanished"), null);
+        await Assert.ThrowsAsync<IOException>(() => client.SendAsync(Envelope("a@x"), failing));
+        Assert.EndsWith("DATA\r\n", server.Written);
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
     public async Task AServerThatAcceptsDataWithoutRecipientsGetsAnEmptyBody()
     {
         var server = new ScriptedServerStream();
