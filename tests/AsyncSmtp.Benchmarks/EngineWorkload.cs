@@ -7,11 +7,10 @@ namespace AsyncSmtp.Benchmarks;
 /// This engine fed the same MimeMessage objects MailKit gets: the envelope is read from the headers and the
 /// message serialised by MimeKit straight into the engine's body stream on every send, as MailKit does.
 /// </summary>
-internal sealed class EngineWorkload : Workload
+internal sealed class EngineWorkload : MimeMessageWorkload
 {
     private readonly bool _submit;
     private readonly bool _pipelining;
-    private MimeMessage[] _messages = Array.Empty<MimeMessage>();
 
     public EngineWorkload(string host, int port, string body, bool submit, bool pipelining = true) : base(host, port, body)
     {
@@ -19,14 +18,8 @@ internal sealed class EngineWorkload : Workload
         _pipelining = pipelining;
     }
 
-    public override void Prepare(int count)
-    {
-        // MimeMessage serialisation caches nothing per send, so one set serves every repetition.
-        if (_messages.Length < count) _messages = Enumerable.Range(0, count).Select(i => SampleMessages.Mime(i, Body)).ToArray();
-    }
-
     public override Task SendOverOneConnectionAsync(int first, int count, CancellationToken cancellationToken) =>
-        EngineConnection.SendAsync(Host, Port, first, count, i => (Envelope(_messages[i]), Content(_messages[i])), _submit, cancellationToken, _pipelining);
+        EngineConnection.SendAsync(Host, Port, first, count, i => (Envelope(Messages[i]), Content(Messages[i])), _submit, cancellationToken, _pipelining);
 
     public static SmtpEnvelope Envelope(MimeMessage message) =>
         new(message.From.Mailboxes.First().Address, message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => new SmtpRecipient(m.Address)));

@@ -4,17 +4,11 @@ using MimeKit;
 namespace AsyncSmtp.Benchmarks;
 
 /// <summary>MailKit's SmtpClient with the same MimeMessage objects as <see cref="EngineWorkload"/>.</summary>
-internal sealed class MailKitWorkload : Workload
+internal sealed class MailKitWorkload : MimeMessageWorkload
 {
-    private MimeMessage[] _messages = Array.Empty<MimeMessage>();
 
     public MailKitWorkload(string host, int port, string body) : base(host, port, body)
     {
-    }
-
-    public override void Prepare(int count)
-    {
-        if (_messages.Length < count) _messages = Enumerable.Range(0, count).Select(i => SampleMessages.Mime(i, Body)).ToArray();
     }
 
     public override async Task SendOverOneConnectionAsync(int first, int count, CancellationToken cancellationToken)
@@ -22,7 +16,7 @@ internal sealed class MailKitWorkload : Workload
         using var client = new MailKit.Net.Smtp.SmtpClient { LocalDomain = "bench.example.test" };
         await client.ConnectAsync(Host, Port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
         for (int i = first; i < first + count; i++)
-            await client.SendAsync(_messages[i], cancellationToken).ConfigureAwait(false);
+            await client.SendAsync(Messages[i], cancellationToken).ConfigureAwait(false);
         await client.DisconnectAsync(true, cancellationToken).ConfigureAwait(false);
     }
 }
