@@ -6,13 +6,12 @@ internal static class EnhancedStatusCodeParser
     public static string? Find(int replyCode, string firstLine)
     {
         // class "." subject(1-3 digits) "." detail(1-3 digits), then a space or the end of the line.
-        int i = 0;
         if (firstLine.Length < 5) return null;
         char cls = firstLine[0];
         if (cls != '2' && cls != '4' && cls != '5') return null;
         // The class must agree with the reply code, otherwise it is just text that looks like a code.
         if (replyCode / 100 != cls - '0') return null;
-        i = 1;
+        int i = 1;
         if (firstLine[i++] != '.') return null;
         if (!SkipDigits(firstLine, ref i)) return null;
         if (i >= firstLine.Length || firstLine[i++] != '.') return null;

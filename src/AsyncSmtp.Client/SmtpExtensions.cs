@@ -9,8 +9,14 @@ public sealed class SmtpExtensions : IReadOnlyList<SmtpExtension>
     public static readonly SmtpExtensions None = new(Array.Empty<SmtpExtension>());
 
     private readonly IReadOnlyList<SmtpExtension> _items;
+    // Every transaction asks for several keywords (SIZE, PIPELINING, CHUNKING, ...): look them up, don't scan.
+    private readonly Dictionary<string, SmtpExtension> _byName;
 
-    private SmtpExtensions(IReadOnlyList<SmtpExtension> items) => _items = items;
+    private SmtpExtensions(IReadOnlyList<SmtpExtension> items)
+    {
+        _items = items;
+        _byName = items.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+    }
 
     /// <summary>Reads the lines of a 250 EHLO reply; the first line is the server's name, not an extension.</summary>
     public static SmtpExtensions Parse(SmtpResponse ehloReply)
@@ -56,7 +62,7 @@ public sealed class SmtpExtensions : IReadOnlyList<SmtpExtension>
     public SmtpExtension this[int index] => _items[index];
 
     /// <summary>The extension with this keyword, or null.</summary>
-    public SmtpExtension? this[string name] => _items.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+    public SmtpExtension? this[string name] => _byName.TryGetValue(name, out var extension) ? extension : null;
 
     public bool Contains(string name) => this[name] is not null;
 

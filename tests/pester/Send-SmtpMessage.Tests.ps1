@@ -210,7 +210,6 @@ Describe 'Send-SmtpMessage' {
             $results.Count | Should -Be 20
             $results.Recipients | Should -Be (1..20 | ForEach-Object { "p$_@example.com" })
             $server.Messages.Count | Should -Be 20
-            # One write carried each message's end together with the next envelope.
             $session.IsConnected | Should -BeTrue
         }
 
