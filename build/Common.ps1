@@ -30,3 +30,13 @@ function Invoke-ModuleBuild([string] $Root, [string] $Configuration) {
     if (Test-Path $helpCompiler) { & $helpCompiler -Root $Root -ModuleDir $moduleDir }
     Write-Host "Module assembled in $moduleDir"
 }
+
+function Get-TrxCount([string] $Path) {
+    # Passed, failed and skipped tests of one TRX file. Skipped is every discovered test that neither
+    # passed nor failed: a project whose tests are all skipped (the interop project without its servers)
+    # is reported as total=N executed=0 notExecuted=0, so notExecuted alone would count none of them.
+    $counters = ([xml](Get-Content -Raw $Path)).TestRun.ResultSummary.Counters
+    $passed = [int]$counters.passed
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = [int]$counters.total - $passed - $failed }
+}

@@ -4,8 +4,14 @@ param([Parameter(Mandatory)][string] $Root, [Parameter(Mandatory)][string] $Summ
 
 $ErrorActionPreference = 'Stop'
 $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
-$pester = Get-ChildItem (Join-Path $packages 'pester') -Directory | Sort-Object { [version]$_.Name } | Select-Object -Last 1
-Import-Module (Join-Path $pester.FullName 'tools/Pester.psd1') -Force
+# Exactly the version tools/tools.csproj downloads (read from there, so the two cannot drift): the shared
+# cache may also hold newer Pesters restored by other projects, and a new major version changes the rules.
+$download = ([xml](Get-Content -Raw (Join-Path $Root 'tools/tools.csproj'))).Project.ItemGroup.PackageDownload |
+    Where-Object Include -EQ 'Pester'
+$version = $download.Version.Trim('[', ']')
+$manifest = Join-Path $packages "pester/$version/tools/Pester.psd1"
+if (-not (Test-Path $manifest)) { throw "Pester $version is not in ${packages}: run 'dotnet restore tools/tools.csproj'." }
+Import-Module $manifest -Force
 
 $config = New-PesterConfiguration
 $config.Run.Path = if ($Path) { $Path } else { Join-Path $Root 'tests/pester' }

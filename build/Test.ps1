@@ -20,11 +20,9 @@ foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*
     & dotnet test $project.FullName -c $Configuration --no-build -nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal'
     $exit = $LASTEXITCODE
     if (-not (Test-Path $trx)) { $broken += "$($project.BaseName) (exit $exit, no results)"; continue }
-    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
-    $totals.passed += [int]$counters.passed
-    $totals.failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-    $totals.skipped += [int]$counters.notExecuted
-    if ($exit -ne 0 -and [int]$counters.failed -eq 0) { $broken += "$($project.BaseName) (exit $exit)" }
+    $count = Get-TrxCount $trx
+    $totals.passed += $count.Passed; $totals.failed += $count.Failed; $totals.skipped += $count.Skipped
+    if ($exit -ne 0 -and $count.Failed -eq 0) { $broken += "$($project.BaseName) (exit $exit)" }
 }
 
 $pesterDir = Join-Path $Root 'tests/pester'

@@ -1,13 +1,8 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
-    function Assert-SmtpError {
-        param($ErrorRecord, [string] $ErrorId, [string] $Category, $Target)
-        $ErrorRecord | Should -Not -BeNullOrEmpty
-        $ErrorRecord.FullyQualifiedErrorId | Should -Be "$ErrorId,AsyncSmtp.Commands.GetSmtpExtensionCommand"
-        $ErrorRecord.CategoryInfo.Category | Should -Be $Category
-        if ($PSBoundParameters.ContainsKey('Target')) { $ErrorRecord.TargetObject | Should -Be $Target }
-    }
+    # Assert-SmtpError (TestHelpers.ps1) expects errors raised by this cmdlet.
+    $script:CmdletClass = 'AsyncSmtp.Commands.GetSmtpExtensionCommand'
 }
 
 Describe 'Get-SmtpExtension' {

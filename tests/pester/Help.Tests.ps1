@@ -175,6 +175,18 @@ Describe 'about_AsyncSmtp' {
         $about | Should -Match "(?m)^$_"
     }
 
+    It 'numbers the security rules 1 to 7, and every rule the code cites exists' {
+        # Comments and tests say "security rule N": N must be a rule of this topic, not of a file outside the repo.
+        $section = [regex]::Match($about, '(?ms)^SECURITY RULES\s*$(.*?)^[A-Z][A-Z ]+$').Groups[1].Value
+        $numbers = [regex]::Matches($section, '(?m)^\s*(\d+)\. ') | ForEach-Object { [int]$_.Groups[1].Value }
+        $numbers | Should -Be (1..7)
+        $sources = Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Include *.cs, *.ps1
+        $cited = $sources | Select-String -Pattern '(?i)security rules? (\d+)' -AllMatches |
+            ForEach-Object { $_.Matches } | ForEach-Object { [int]$_.Groups[1].Value } | Sort-Object -Unique
+        $cited | Should -Not -BeNullOrEmpty
+        $cited | Where-Object { $_ -notin $numbers } | Should -BeNullOrEmpty
+    }
+
     # The error table of spec/cmdlets.md: every id with its category.
     It 'lists the error id <Id> with the category <Category>' -ForEach @(
         @{ Id = 'SmtpConnectFailed'; Category = 'ConnectionError' }

@@ -1,14 +1,8 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
-    function Assert-SmtpError {
-        param($ErrorRecord, [string] $ErrorId, [string] $Category, $Target)
-        $ErrorRecord | Should -Not -BeNullOrEmpty
-        @($ErrorRecord).Count | Should -Be 1
-        $ErrorRecord.FullyQualifiedErrorId | Should -Be "$ErrorId,AsyncSmtp.Commands.SendSmtpMessageCommand"
-        $ErrorRecord.CategoryInfo.Category | Should -Be $Category
-        if ($PSBoundParameters.ContainsKey('Target')) { $ErrorRecord.TargetObject | Should -Be $Target }
-    }
+    # Assert-SmtpError (TestHelpers.ps1) expects errors raised by this cmdlet.
+    $script:CmdletClass = 'AsyncSmtp.Commands.SendSmtpMessageCommand'
 
     function Send-Simple {
         # One small message over the session; extra parameters pass through.

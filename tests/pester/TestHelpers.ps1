@@ -60,6 +60,18 @@ function Get-TerminatingError {
     throw 'The script block did not throw.'
 }
 
+function Assert-SmtpError {
+    # One error record carrying the contract's ErrorId, category and (when given) target. The
+    # FullyQualifiedErrorId names the cmdlet class, which the test file sets in $script:CmdletClass.
+    param($ErrorRecord, [string] $ErrorId, [string] $Category, $Target)
+    if (-not $script:CmdletClass) { throw 'Set $script:CmdletClass (the cmdlet class under test) before Assert-SmtpError.' }
+    $ErrorRecord | Should -Not -BeNullOrEmpty
+    @($ErrorRecord).Count | Should -Be 1
+    $ErrorRecord.FullyQualifiedErrorId | Should -Be "$ErrorId,$script:CmdletClass"
+    $ErrorRecord.CategoryInfo.Category | Should -Be $Category
+    if ($PSBoundParameters.ContainsKey('Target')) { $ErrorRecord.TargetObject | Should -Be $Target }
+}
+
 function Start-InOtherRunspace {
     # Runs a script in its own runspace with the module imported; returns the PowerShell instance and its async handle.
     param([Parameter(Mandatory)][string] $Script, [object[]] $Arguments = @())
