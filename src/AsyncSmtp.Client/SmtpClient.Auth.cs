@@ -54,7 +54,6 @@ public sealed partial class SmtpClient
                 return reply;
             }
             lastRefusal = new SmtpAuthenticationException(SaslPayloads.NameOf(mechanism), reply);
-            if (reply.Code == 421) break;
         }
         throw lastRefusal!;
     }
@@ -73,7 +72,7 @@ public sealed partial class SmtpClient
             }
             case SmtpAuthMechanism.CramMd5:
             {
-                var challenge = await CommandAsync(io, "AUTH CRAM-MD5", activity).ConfigureAwait(false);
+                var challenge = await Wire.CommandAsync(io, "AUTH CRAM-MD5", activity).ConfigureAwait(false);
                 if (challenge.Code != 334) return challenge;
                 return await SaslLineAsync(io, SaslPayloads.CramMd5(userName, secret, challenge.Message), activity).ConfigureAwait(false);
             }
@@ -88,15 +87,9 @@ public sealed partial class SmtpClient
         }
     }
 
-    private async Task<SmtpResponse> AuthCommandAsync(IoScope io, string prefix, string initialResponse, string activity)
-    {
-        await WriteCommandAsync(io, prefix + initialResponse, activity, secretFrom: prefix.Length).ConfigureAwait(false);
-        return await ReadReplyAsync(io, activity).ConfigureAwait(false);
-    }
+    private Task<SmtpResponse> AuthCommandAsync(IoScope io, string prefix, string initialResponse, string activity) =>
+        Wire.CommandAsync(io, prefix + initialResponse, activity, secretFrom: prefix.Length);
 
-    private async Task<SmtpResponse> SaslLineAsync(IoScope io, string payload, string activity)
-    {
-        await WriteCommandAsync(io, payload, activity, secretFrom: 0).ConfigureAwait(false);
-        return await ReadReplyAsync(io, activity).ConfigureAwait(false);
-    }
+    private Task<SmtpResponse> SaslLineAsync(IoScope io, string payload, string activity) =>
+        Wire.CommandAsync(io, payload, activity, secretFrom: 0);
 }

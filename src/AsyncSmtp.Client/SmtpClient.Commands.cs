@@ -57,8 +57,7 @@ public sealed partial class SmtpClient
         {
             try
             {
-                await WriteCommandAsync(io, "QUIT", "quitting").ConfigureAwait(false);
-                var reply = await ReadReplyAsync(io, "quitting").ConfigureAwait(false);
+                var reply = await Wire.CommandAsync(io, "QUIT", "quitting").ConfigureAwait(false);
                 if (reply.Code != 221) throw new SmtpResponseException(SmtpException.Describe("QUIT refused", reply), reply);
                 return reply;
             }
@@ -80,14 +79,18 @@ public sealed partial class SmtpClient
     {
         CommandGuard.RequireSafe(commandLine, nameof(commandLine));
         if (commandLine.Trim().Length == 0) throw new SmtpArgumentException("The command is empty.", nameof(commandLine));
-        return RunAsync(io => CommandAsync(io, commandLine, "running a command"), cancellationToken);
+        return RunAsync(async io =>
+        {
+            await Wire.WriteCommandAsync(io, commandLine, "running a command").ConfigureAwait(false);
+            return await Wire.ReadAnyReplyAsync(io, "running a command").ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     private Task<SmtpResponse> SimpleAsync(string line, string activity, CancellationToken cancellationToken, params int[] accepted) =>
         RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);
-            var reply = await CommandAsync(io, line, activity).ConfigureAwait(false);
+            var reply = await Wire.CommandAsync(io, line, activity).ConfigureAwait(false);
             if (Array.IndexOf(accepted, reply.Code) < 0)
                 throw new SmtpResponseException(SmtpException.Describe($"{line.Split(' ')[0]} refused", reply), reply);
             return reply;
@@ -97,17 +100,15 @@ public sealed partial class SmtpClient
     private async Task EnsureGreetedAsync(IoScope io)
     {
         if (_greeted) return;
+        // A server that is closing (421) gets no second try: the wire has thrown.
         var ehlo = await EhloCoreAsync(io, null).ConfigureAwait(false);
-        if (ehlo.Code == 250) return;
-        // A server that is closing (421) gets no second try.
-        if (ehlo.Code == 421) throw new SmtpHeloException(ehlo);
-        await HeloCoreAsync(io, null).ConfigureAwait(false);
+        if (ehlo.Code != 250) await HeloCoreAsync(io, null).ConfigureAwait(false);
     }
 
     private async Task<SmtpResponse> EhloCoreAsync(IoScope io, string? hostName)
     {
         string name = HelloName(hostName);
-        var reply = await CommandAsync(io, "EHLO " + name, "sending EHLO").ConfigureAwait(false);
+        var reply = await Wire.CommandAsync(io, "EHLO " + name, "sending EHLO").ConfigureAwait(false);
         if (reply.Code == 250)
         {
             _extensions = SmtpExtensions.Parse(reply);
@@ -119,7 +120,7 @@ public sealed partial class SmtpClient
     private async Task<SmtpResponse> HeloCoreAsync(IoScope io, string? hostName)
     {
         string name = HelloName(hostName);
-        var reply = await CommandAsync(io, "HELO " + name, "sending HELO").ConfigureAwait(false);
+        var reply = await Wire.CommandAsync(io, "HELO " + name, "sending HELO").ConfigureAwait(false);
         if (reply.Code != 250) throw new SmtpHeloException(reply);
         _extensions = SmtpExtensions.None;
         _greeted = true;
@@ -135,19 +136,11 @@ public sealed partial class SmtpClient
 
     private async Task<SmtpResponse> StartTlsCoreAsync(IoScope io)
     {
-        var reply = await CommandAsync(io, "STARTTLS", "starting TLS").ConfigureAwait(false);
+        var reply = await Wire.CommandAsync(io, "STARTTLS", "starting TLS").ConfigureAwait(false);
         if (reply.Code != 220) throw new SmtpResponseException(SmtpException.Describe("STARTTLS refused", reply), reply);
-        // Security rule 3: anything that arrived with or after the 220 was sent in plaintext by someone
-        // who may not be the server; it must never be read as a reply inside the TLS session.
-        int discarded = Transport.Reader.DiscardBuffered();
-        if (discarded > 0 && Options.ProtocolLogger is not null)
-            Log(SmtpLogDirection.Info, $"Discarded {discarded} bytes received before the TLS handshake", false);
         await UpgradeAsync(io).ConfigureAwait(false);
         // Everything learnt in plaintext is forgotten: EHLO again, log in again.
-        _extensions = SmtpExtensions.None;
-        _greeted = false;
-        _authenticated = false;
-        _userName = null;
+        ForgetSessionState();
         return reply;
     }
 }

@@ -16,17 +16,19 @@ public sealed partial class SmtpClient
         try
         {
             if (IsConnected) throw new SmtpAlreadyConnectedException("The client is already connected; disconnect or quit first.");
-            using var io = new IoScope(AbortTransport, Options.ConnectTimeout, cancellationToken, connectPhase: true);
+            using var io = new IoScope(() => _connection?.Close(), Options.ConnectTimeout, cancellationToken, connectPhase: true);
+            bool ready = false;
             try
             {
                 await OpenAndGreetAsync(io).ConfigureAwait(false);
                 io.ConnectPhase = false;
                 await NegotiateAsync(io).ConfigureAwait(false);
+                ready = true;
             }
-            catch
+            finally
             {
-                Disconnect();
-                throw;
+                // Whatever failed, a half-made connection is never left open.
+                if (!ready) Disconnect();
             }
         }
         finally
@@ -56,28 +58,12 @@ public sealed partial class SmtpClient
 
     private async Task OpenAndGreetAsync(IoScope io)
     {
-        _extensions = SmtpExtensions.None;
-        _greeted = false;
-        _authenticated = false;
-        _userName = null;
+        ForgetSessionState();
         _greeting = null;
-        SmtpTransport transport;
-        try
-        {
-            transport = await SmtpTransport.OpenAsync(Options, io.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var translated = io.Translate(ex, $"connecting to {Describe()}");
-            if (ReferenceEquals(translated, ex)) throw;
-            throw translated;
-        }
-        if (Options.ProtocolLogger is not null) transport.Reader.LineObserver = LogReplyLine;
-        _transport = transport;
-        if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Info, $"Connected to {Describe()}", false);
+        _connection = await SmtpConnection.OpenAsync(Options, io, Describe()).ConfigureAwait(false);
         if (Options.TlsMode == SmtpTlsMode.Implicit) await UpgradeAsync(io).ConfigureAwait(false);
 
-        SmtpResponse greeting = await ReadReplyAsync(io, "waiting for the greeting").ConfigureAwait(false);
+        SmtpResponse greeting = await Wire.ReadAnyReplyAsync(io, "waiting for the greeting").ConfigureAwait(false);
         if (greeting.Code != 220)
             throw new SmtpConnectException(SmtpException.Describe($"{Describe()} did not greet with 220", greeting), greeting);
         _greeting = greeting;
@@ -115,19 +101,10 @@ public sealed partial class SmtpClient
 
     private async Task UpgradeAsync(IoScope io)
     {
-        try
-        {
-            await Transport.UpgradeToTlsAsync(TlsTargetHost, Options, _certificateValidator, io.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var translated = io.Translate(ex, "negotiating TLS");
-            if (ReferenceEquals(translated, ex)) throw;
-            throw translated;
-        }
-        _cipherSuite = Transport.CipherSuiteName();
-        _remoteCertificate = Transport.RemoteCertificate();
-        if (Options.ProtocolLogger is not null)
-            Log(SmtpLogDirection.Info, $"TLS established: {Transport.Tls!.SslProtocol}, {_cipherSuite}", true);
+        var wire = Wire;
+        await wire.UpgradeAsync(io, TlsTargetHost, Options, _certificateValidator).ConfigureAwait(false);
+        _cipherSuite = wire.Transport.CipherSuiteName();
+        _remoteCertificate = wire.Transport.RemoteCertificate();
+        wire.Log(SmtpLogDirection.Info, $"TLS established: {wire.Transport.Tls!.SslProtocol}, {_cipherSuite}");
     }
 }

@@ -6,15 +6,20 @@ public sealed partial class SmtpClient
 {
     /// <summary>
     /// Runs a whole transaction: MAIL FROM, RCPT TO for each recipient, then DATA (or BDAT when the
-    /// server offers CHUNKING). With PIPELINING the envelope (and DATA) goes out in one write. Recipients refused while others are accepted are reported
-    /// in the result; all refused is <see cref="SmtpRecipientsRefusedException"/> and no content is
-    /// delivered. After a refusal the transaction is reset (RSET) and the client stays usable.
+    /// server offers CHUNKING). With PIPELINING the envelope (and DATA) goes out in one write. Recipients
+    /// refused while others are accepted are reported in the result; all refused is
+    /// <see cref="SmtpRecipientsRefusedException"/> and no content is delivered. After a refusal the
+    /// transaction is reset (RSET) and the client stays usable.
     /// </summary>
-    public Task<SmtpTransactionResult> SendAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public Task<SmtpTransactionResult> SendAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ValidateTransaction(envelope, content);
-        return RunAsync(async io => await (await SendCoreAsync(io, envelope, content, progress, deferFinalReply: false).ConfigureAwait(false)).ConfigureAwait(false),
-            cancellationToken);
+        return RunAsync(async io =>
+        {
+            var transaction = await TransactAsync(io, envelope, content, progress, holdEndOfData: false).ConfigureAwait(false);
+            return transaction.Result(transaction.FinalReply!);
+        }, cancellationToken);
     }
 
     private static void ValidateTransaction(SmtpEnvelope envelope, SmtpContent content)
@@ -39,7 +44,7 @@ public sealed partial class SmtpClient
         return RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);
-            var reply = await CommandAsync(io, line, "sending MAIL FROM").ConfigureAwait(false);
+            var reply = await Wire.CommandAsync(io, line, "sending MAIL FROM").ConfigureAwait(false);
             return reply.Code == 250 ? reply : throw new SmtpSenderRefusedException(sender, reply);
         }, cancellationToken);
     }
@@ -51,7 +56,7 @@ public sealed partial class SmtpClient
         return RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);
-            var reply = await CommandAsync(io, line, "sending RCPT TO").ConfigureAwait(false);
+            var reply = await Wire.CommandAsync(io, line, "sending RCPT TO").ConfigureAwait(false);
             return IsAccepted(reply) ? reply : throw new SmtpRecipientRefusedException(recipient, reply);
         }, cancellationToken);
     }
@@ -61,11 +66,10 @@ public sealed partial class SmtpClient
         RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);
-            var reply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
+            var reply = await Wire.CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
             if (reply.Code != 354) throw new SmtpDataException(reply);
-            LogBody((await WriteDataBodyAsync(io, content, progress).ConfigureAwait(false)).Wire);
-            var final = await ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
-            return final.Code == 250 ? final : throw Transaction.Closing(final) ?? new SmtpDataException(final);
+            LogBody((await WriteDataBodyAsync(io, content, progress, null).ConfigureAwait(false)).Wire);
+            return await ReadFinalReplyAsync(io).ConfigureAwait(false);
         }, cancellationToken);
 
     private static string Guarded(string address, string name)
@@ -87,47 +91,59 @@ public sealed partial class SmtpClient
 
     private static bool IsAccepted(SmtpResponse reply) => reply.Code is 250 or 251;
 
-    /// <summary>Runs a transaction up to the message's final reply, which is read now or, when deferred, by the next command.</summary>
-    private async Task<Task<SmtpTransactionResult>> SendCoreAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress, bool deferFinalReply)
+    /// <summary>
+    /// Runs a transaction until its final reply, or, for a submission over PIPELINING
+    /// (<paramref name="holdEndOfData"/>), until its end of data is encoded and held for the next write.
+    /// </summary>
+    private async Task<Transaction> TransactAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress,
+        bool holdEndOfData)
     {
         await EnsureGreetedAsync(io).ConfigureAwait(false);
         bool smtpUtf8 = envelope.RequireSmtpUtf8 || !CommandGuard.IsAscii(envelope.Sender) ||
                         envelope.Recipients.Any(r => !CommandGuard.IsAscii(r.Address));
         if (smtpUtf8 && !_extensions.Contains("SMTPUTF8"))
-            throw new SmtpNotSupportedException("SMTPUTF8", "The message needs SMTPUTF8 (non-ASCII addresses), which the server does not offer; nothing was sent.");
+            throw new SmtpNotSupportedException("SMTPUTF8",
+                "The message needs SMTPUTF8 (non-ASCII addresses), which the server does not offer; nothing was sent.");
         if (EnvelopeCommands.UsesDsn(envelope) && !_extensions.Contains("DSN"))
-            throw new SmtpNotSupportedException("DSN", "Delivery status notifications were requested, but the server does not offer DSN; nothing was sent.");
+            throw new SmtpNotSupportedException("DSN",
+                "Delivery status notifications were requested, but the server does not offer DSN; nothing was sent.");
         // Content length is only worth knowing (it may cost a pass over the message) for SIZE.
         long? size = _extensions.Contains("SIZE") ? content.Length : null;
         if (size is long bytes && MaxMessageSize is long limit && bytes > limit) throw new SmtpMessageTooLargeException(bytes, limit);
 
+        bool pipelined = Options.UsePipelining && _extensions.Contains("PIPELINING");
         var transaction = new Transaction(envelope, EnvelopeCommands.Mail(envelope, _extensions, size, smtpUtf8),
-            envelope.Recipients.Select(EnvelopeCommands.Rcpt).ToArray(),
-            Options.UsePipelining && _extensions.Contains("PIPELINING"));
+            envelope.Recipients.Select(EnvelopeCommands.Rcpt).ToArray(), pipelined, holdsEndOfData: holdEndOfData && pipelined);
         // Without pipelining nothing shares a round trip with a previous message's final reply.
-        if (!transaction.Pipelined) await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
+        if (!pipelined) await _submissions.ReadOwedReplyAsync(Wire, io).ConfigureAwait(false);
         try
         {
-            bool defer = deferFinalReply && transaction.Pipelined;
             if (Options.UseChunking && _extensions.Contains("CHUNKING"))
-                await SendWithBdatAsync(io, transaction, content, progress, holdTail: defer).ConfigureAwait(false);
+                await SendWithBdatAsync(io, transaction, content, progress).ConfigureAwait(false);
             else
-                await SendWithDataAsync(io, transaction, content, progress, holdTail: defer).ConfigureAwait(false);
-            return await FinalReplyAsync(io, transaction, defer).ConfigureAwait(false);
+                await SendWithDataAsync(io, transaction, content, progress).ConfigureAwait(false);
+            if (!transaction.HoldsEndOfData) transaction.FinalReply = await ReadFinalReplyAsync(io).ConfigureAwait(false);
+            return transaction;
         }
-        catch (SmtpException ex) when (ex is SmtpResponseException or SmtpRecipientsRefusedException && IsConnected)
+        catch (SmtpCommandException ex) when (ex is SmtpResponseException or SmtpRecipientsRefusedException)
         {
-            await ResetAfterFailureAsync(io).ConfigureAwait(false);
+            await ResetAfterRefusalAsync(io).ConfigureAwait(false);
             throw;
         }
     }
 
+    private async Task<SmtpResponse> ReadFinalReplyAsync(IoScope io)
+    {
+        var final = await Wire.ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
+        return final.Code == 250 ? final : throw new SmtpDataException(final);
+    }
+
     /// <summary>RSET after a refused transaction; its own refusal is ignored, a broken connection is closed.</summary>
-    private async Task ResetAfterFailureAsync(IoScope io)
+    private async Task ResetAfterRefusalAsync(IoScope io)
     {
         try
         {
-            await CommandAsync(io, "RSET", "resetting after a refusal").ConfigureAwait(false);
+            await Wire.CommandAsync(io, "RSET", "resetting after a refusal").ConfigureAwait(false);
         }
         catch (SmtpException)
         {
@@ -135,81 +151,85 @@ public sealed partial class SmtpClient
         }
     }
 
-    /// <summary>The message has been written; its final reply is read now, or left for the next command to read.</summary>
-    private async Task<Task<SmtpTransactionResult>> FinalReplyAsync(IoScope io, Transaction transaction, bool defer)
+    /// <summary>MAIL, every RCPT (and DATA) in one write, led by a submitted message's held end of data.</summary>
+    private Task WritePipelinedEnvelopeAsync(IoScope io, Transaction transaction, string? dataCommand) =>
+        Wire.WriteCommandsAsync(io, transaction.EnvelopeLines(dataCommand), "sending the envelope", _submissions.TakeEndOfData());
+
+    /// <summary>The replies to a pipelined envelope: a submitted message's final reply first, then MAIL's and each RCPT's.</summary>
+    private async Task ReadEnvelopeRepliesAsync(IoScope io, Transaction transaction)
     {
-        if (defer)
-        {
-            var completion = new TaskCompletionSource<SmtpTransactionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Defer(transaction, completion);
-            return completion.Task;
-        }
-        var final = await ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
-        if (final.Code != 250) throw Transaction.Closing(final) ?? new SmtpDataException(final);
-        return Task.FromResult(transaction.Result(final));
+        await _submissions.ReadOwedReplyAsync(Wire, io).ConfigureAwait(false);
+        transaction.AddMailReply(await Wire.ReadReplyAsync(io, "sending MAIL FROM").ConfigureAwait(false));
+        for (int n = 0; n < transaction.RcptLines.Length; n++)
+            transaction.AddRcptReply(n, await Wire.ReadReplyAsync(io, "sending RCPT TO").ConfigureAwait(false));
     }
 
-    /// <summary>MAIL, RCPT and DATA in one write, then the previous message's final reply, then theirs.</summary>
-    private async Task WritePipelinedEnvelopeAsync(IoScope io, Transaction transaction, string? dataCommand)
+    private async Task SendEnvelopeStepByStepAsync(IoScope io, Transaction transaction)
     {
-        await WriteCommandsAsync(io, transaction.EnvelopeLines(dataCommand), "sending the envelope").ConfigureAwait(false);
-        await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
-        await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
+        transaction.AddMailReply(await Wire.CommandAsync(io, transaction.MailLine, "sending MAIL FROM").ConfigureAwait(false));
+        transaction.ThrowIfEnvelopeRefused();
+        for (int n = 0; n < transaction.RcptLines.Length; n++)
+            transaction.AddRcptReply(n, await Wire.CommandAsync(io, transaction.RcptLines[n], "sending RCPT TO").ConfigureAwait(false));
+        transaction.ThrowIfEnvelopeRefused();
     }
 
     /// <summary>Envelope, DATA and body; the final reply is the caller's.</summary>
-    private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress, bool holdTail)
+    private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
     {
         if (!transaction.Pipelined)
         {
             await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
-            var reply = await CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
-            if (reply.Code != 354) throw Transaction.Closing(reply) ?? new SmtpDataException(reply);
-            (transaction.BytesSent, transaction.MessageSize) = await WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null).ConfigureAwait(false);
+            var reply = await Wire.CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
+            if (reply.Code != 354) throw new SmtpDataException(reply);
+            (transaction.BytesSent, transaction.MessageSize) = await WriteDataBodyAsync(io, content, progress, transaction).ConfigureAwait(false);
             LogBody(transaction.BytesSent);
             return;
         }
 
-        await WriteCommandsAsync(io, transaction.EnvelopeLines("DATA"), "sending the envelope").ConfigureAwait(false);
         // The body is encoded while the server answers the envelope: a small message is ready the moment
         // 354 comes. Nothing of it is written before then.
         var sendAllowed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var body = WriteDataBodyAsync(io, content, progress, holdTail ? transaction : null, sendAllowed.Task);
+        Task<(long Wire, long Message)>? body = null;
         SmtpResponse dataReply;
         try
         {
-            await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
+            await WritePipelinedEnvelopeAsync(io, transaction, "DATA").ConfigureAwait(false);
+            body = WriteDataBodyAsync(io, content, progress, transaction, sendAllowed.Task);
             await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
-            dataReply = await ReadReplyAsync(io, "sending DATA").ConfigureAwait(false);
+            dataReply = await Wire.ReadReplyAsync(io, "sending DATA").ConfigureAwait(false);
         }
         catch
         {
-            await AbandonBodyAsync(sendAllowed, body, transaction).ConfigureAwait(false);
+            await AbandonBodyAsync(sendAllowed, body).ConfigureAwait(false);
             throw;
         }
-        if (dataReply.Code == 354 && transaction.HasAcceptedRecipient)
+        if (dataReply.Code == 354 && transaction.EnvelopeAccepted)
         {
             sendAllowed.SetResult(true);
-            (transaction.BytesSent, transaction.MessageSize) = await body.ConfigureAwait(false);
+            (transaction.BytesSent, transaction.MessageSize) = await body!.ConfigureAwait(false);
             LogBody(transaction.BytesSent);
             return;
         }
-        await AbandonBodyAsync(sendAllowed, body, transaction).ConfigureAwait(false);
+        await AbandonBodyAsync(sendAllowed, body).ConfigureAwait(false);
+        transaction.HeldEndOfData = null;
         if (dataReply.Code == 354)
         {
-            // A server that accepts DATA with no valid recipient gets an empty body, which it cannot
-            // deliver; its verdict on that body does not matter, the envelope's refusal does.
-            await WriteDataBodyAsync(io, SmtpContent.FromBytes(Array.Empty<byte>()), null).ConfigureAwait(false);
-            await ReadReplyAsync(io, "ending an empty message").ConfigureAwait(false);
+            // RFC 2920 3.1: a server that accepts DATA after refusing the sender or every recipient gets a
+            // lone dot, which ends an empty message it cannot deliver; the envelope's refusal is the verdict.
+            await Wire.WriteAsync(io, LoneDot, 0, LoneDot.Length, "ending an empty message").ConfigureAwait(false);
+            await Wire.ReadReplyAsync(io, "ending an empty message").ConfigureAwait(false);
         }
         transaction.ThrowIfEnvelopeRefused();
-        throw Transaction.Closing(dataReply) ?? new SmtpDataException(dataReply);
+        throw new SmtpDataException(dataReply);
     }
 
+    private static readonly byte[] LoneDot = { (byte)'.', (byte)'\r', (byte)'\n' };
+
     /// <summary>The envelope or DATA was refused: a body encoded in advance is dropped unsent.</summary>
-    private static async Task AbandonBodyAsync(TaskCompletionSource<bool> sendAllowed, Task body, Transaction transaction)
+    private static async Task AbandonBodyAsync(TaskCompletionSource<bool> sendAllowed, Task? body)
     {
         sendAllowed.TrySetResult(false);
+        if (body is null) return;
         try
         {
             await body.ConfigureAwait(false);
@@ -218,7 +238,6 @@ public sealed partial class SmtpClient
         {
             // The refusal is what the caller hears about; whatever stopped the unsent body does not matter.
         }
-        transaction.HeldTail = null;
     }
 
     /// <summary>
@@ -227,71 +246,50 @@ public sealed partial class SmtpClient
     /// true; false abandons the body.
     /// </summary>
     private async Task<(long Wire, long Message)> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress,
-        Transaction? holdTailIn = null, Task<bool>? sendAllowed = null)
+        Transaction? transaction, Task<bool>? sendAllowed = null)
     {
-        using var encoder = new BodyEncoderStream(async (buffer, offset, count, isLast, ct) =>
+        using var encoder = new DotStuffingStream(async (buffer, offset, count, isLast, ct) =>
         {
-            if (isLast && holdTailIn is not null)
-            {
-                holdTailIn.HeldTail = new ArraySegment<byte>(buffer, offset, count).ToArray();
-                return;
-            }
             if (sendAllowed is not null && !await sendAllowed.ConfigureAwait(false))
                 throw new OperationCanceledException("The message was refused before its body was sent.");
-            await WriteAsync(io, buffer, offset, count, "sending the message").ConfigureAwait(false);
+            await WriteBodyChunkAsync(io, transaction, buffer, offset, count, isLast).ConfigureAwait(false);
         }, dotStuff: true, progress);
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
         return (encoder.BytesOut, encoder.MessageSize);
     }
 
-    private void LogBody(long bytes)
+    /// <summary>Writes a chunk of the body; the last one is held instead when the transaction holds its end of data.</summary>
+    private Task WriteBodyChunkAsync(IoScope io, Transaction? transaction, byte[] buffer, int offset, int count, bool isLast)
     {
-        if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Client, $"[message body: {bytes} bytes]", IsEncrypted);
+        if (isLast && transaction is { HoldsEndOfData: true })
+        {
+            transaction.HeldEndOfData = new ArraySegment<byte>(buffer, offset, count).ToArray();
+            return Task.CompletedTask;
+        }
+        return Wire.WriteAsync(io, buffer, offset, count, "sending the message");
     }
 
+    private void LogBody(long bytes) => Wire.Log(SmtpLogDirection.Client, $"[message body: {bytes} bytes]");
+
     /// <summary>Envelope and BDAT chunks; the reply to BDAT LAST is the caller's.</summary>
-    private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress, bool holdTail)
+    private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
     {
         if (transaction.Pipelined)
         {
             await WritePipelinedEnvelopeAsync(io, transaction, null).ConfigureAwait(false);
+            await ReadEnvelopeRepliesAsync(io, transaction).ConfigureAwait(false);
             transaction.ThrowIfEnvelopeRefused();
         }
         else
         {
             await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
         }
-        var chunks = new BdatChunks(this, io, holdTail ? transaction : null);
-        using var encoder = new BodyEncoderStream(chunks.SendAsync, dotStuff: false, progress);
+        var chunks = new BdatChunks(this, io, transaction);
+        using var encoder = new DotStuffingStream(chunks.SendAsync, dotStuff: false, progress);
         await content.WriteToAsync(encoder, io.Token).ConfigureAwait(false);
         await encoder.CompleteAsync(io.Token).ConfigureAwait(false);
         transaction.BytesSent = encoder.BytesOut;
         transaction.MessageSize = encoder.MessageSize;
-    }
-
-    private async Task SendEnvelopeStepByStepAsync(IoScope io, Transaction transaction)
-    {
-        var mail = await CommandAsync(io, transaction.MailLine, "sending MAIL FROM").ConfigureAwait(false);
-        transaction.AddMailReply(mail);
-        transaction.ThrowIfEnvelopeRefused();
-        for (int n = 0; n < transaction.RcptLines.Length; n++)
-        {
-            var reply = await CommandAsync(io, transaction.RcptLines[n], "sending RCPT TO").ConfigureAwait(false);
-            transaction.AddRcptReply(n, reply);
-        }
-        transaction.ThrowIfEnvelopeRefused();
-    }
-
-    /// <summary>Reads the MAIL reply and one reply per RCPT of a pipelined envelope, stopping at a 421.</summary>
-    private async Task ReadEnvelopeRepliesAsync(IoScope io, Transaction transaction)
-    {
-        transaction.AddMailReply(await ReadReplyAsync(io, "sending MAIL FROM").ConfigureAwait(false));
-        for (int n = 0; n < transaction.RcptLines.Length; n++)
-        {
-            if (!IsConnected) break;
-            transaction.AddRcptReply(n, await ReadReplyAsync(io, "sending RCPT TO").ConfigureAwait(false));
-        }
-        if (Transaction.Closing(transaction.LastReply!) is { } closing) throw closing;
     }
 }

@@ -1,23 +1,22 @@
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using AsyncSmtp.Client.Internal;
 
 namespace AsyncSmtp.Client;
 
 /// <summary>
 /// An asynchronous SMTP client: one method per SMTP verb plus <see cref="SendAsync"/> for a whole
-/// transaction. Commands on one client never interleave: concurrent calls are serialised. A failure
-/// at the transport level, a timeout, a cancellation or a 421 reply leaves the client disconnected.
+/// transaction. Commands on one client never interleave: concurrent calls are serialised. An
+/// <see cref="SmtpConnectionException"/> (transport failure, timeout, a 421 reply), a cancellation or
+/// any failure that is not an <see cref="SmtpCommandException"/> leaves the client disconnected.
 /// </summary>
 public sealed partial class SmtpClient : IDisposable
 {
-    private static readonly Encoding Utf8 = new UTF8Encoding(false);
-
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CertificateValidator _certificateValidator;
-    private SmtpTransport? _transport;
+    private readonly SubmissionPipeline _submissions = new();
+    private SmtpConnection? _connection;
     private SmtpExtensions _extensions = SmtpExtensions.None;
     private bool _greeted;
     private bool _authenticated;
@@ -34,9 +33,9 @@ public sealed partial class SmtpClient : IDisposable
 
     public SmtpClientOptions Options { get; }
 
-    public bool IsConnected => _transport is { IsClosed: false };
+    public bool IsConnected => _connection is { IsOpen: true };
 
-    public bool IsEncrypted => IsConnected && _transport!.Tls is not null;
+    public bool IsEncrypted => IsConnected && _connection!.IsEncrypted;
 
     public bool IsAuthenticated => IsConnected && _authenticated;
 
@@ -44,7 +43,7 @@ public sealed partial class SmtpClient : IDisposable
     public string? AuthenticatedUserName => IsAuthenticated ? _userName : null;
 
     /// <summary>The negotiated TLS version, when encrypted.</summary>
-    public SslProtocols? TlsProtocol => IsEncrypted ? _transport!.Tls!.SslProtocol : null;
+    public SslProtocols? TlsProtocol => IsEncrypted ? _connection!.Transport.Tls!.SslProtocol : null;
 
     /// <summary>The negotiated cipher suite name, when encrypted.</summary>
     public string? CipherSuite => IsEncrypted ? _cipherSuite : null;
@@ -59,41 +58,42 @@ public sealed partial class SmtpClient : IDisposable
 
     public long? MaxMessageSize => _extensions.MaxMessageSize;
 
-    public EndPoint? LocalEndPoint => _transport?.LocalEndPoint;
+    public EndPoint? LocalEndPoint => _connection?.LocalEndPoint;
 
-    public EndPoint? RemoteEndPoint => _transport?.RemoteEndPoint;
+    public EndPoint? RemoteEndPoint => _connection?.RemoteEndPoint;
 
     /// <summary>Closes the connection without QUIT. Idempotent.</summary>
     public void Disconnect()
     {
-        var transport = Interlocked.Exchange(ref _transport, null);
-        if (transport is null) return;
-        transport.Abort();
-        FailPendingMessage();
-        if (Options.ProtocolLogger is not null) Log(SmtpLogDirection.Info, "Connection closed", transport.Tls is not null);
+        var connection = Interlocked.Exchange(ref _connection, null);
+        if (connection is null) return;
+        connection.Close();
+        _submissions.ConnectionClosed();
     }
 
     public void Dispose() => Disconnect();
 
     /// <summary>
-    /// Runs one operation under the client's lock. Errors that leave the connection in an unknown
-    /// state close it; a refusal by the server, or an argument refused before writing, does not.
+    /// Runs one operation under the client's lock, after the final reply a submitted message still owes.
+    /// A failure that is not an <see cref="SmtpCommandException"/> leaves the connection in an unknown
+    /// state, so it is closed.
     /// </summary>
-    /// <remarks>
-    /// A submitted message's final reply is read before anything else happens, except by a submission,
-    /// which reads it after writing its own envelope so that both share one round trip.
-    /// </remarks>
-    private async Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken, bool readsPendingReplyItself = false)
+    private Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(operation, cancellationToken, owedReplyFirst: true);
+
+    /// <param name="owedReplyFirst">False only for a submission, which reads the owed reply after writing its envelope.</param>
+    private async Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken, bool owedReplyFirst)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!IsConnected) throw new SmtpNotConnectedException("The client is not connected; connect first.");
-            using var io = new IoScope(AbortTransport, Options.Timeout, cancellationToken, connectPhase: false);
-            if (!readsPendingReplyItself) await ReadPendingFinalReplyAsync(io).ConfigureAwait(false);
+            var wire = _connection;
+            if (wire is not { IsOpen: true }) throw new SmtpNotConnectedException("The client is not connected; connect first.");
+            using var io = new IoScope(wire.Close, Options.Timeout, cancellationToken, connectPhase: false);
+            if (owedReplyFirst) await _submissions.ReadOwedReplyAsync(wire, io).ConfigureAwait(false);
             return await operation(io).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!LeavesConnectionUsable(ex))
+        catch (Exception ex) when (ex is not SmtpCommandException)
         {
             Disconnect();
             throw;
@@ -104,105 +104,17 @@ public sealed partial class SmtpClient : IDisposable
         }
     }
 
-    private static bool LeavesConnectionUsable(Exception ex) => ex is SmtpResponseException or SmtpRecipientsRefusedException
-        or SmtpArgumentException or SmtpNotSupportedException or SmtpMessageTooLargeException
-        or SmtpUnencryptedAuthenticationException or SmtpNotConnectedException;
+    /// <summary>The open connection's wire; a connection closed meanwhile (a 421, an abort) is a disconnection.</summary>
+    private SmtpConnection Wire => _connection is { IsOpen: true } wire
+        ? wire
+        : throw new SmtpServerDisconnectedException("The connection is closed.");
 
-    private void AbortTransport() => _transport?.Abort();
-
-    private SmtpTransport Transport => _transport ?? throw new SmtpServerDisconnectedException("The connection is closed.");
-
-    /// <summary>Writes command lines in one write (a pipelined group is one packet), after checking that nothing unrequested arrived.</summary>
-    private Task WriteCommandsAsync(IoScope io, IReadOnlyList<string> lines, string activity, int secretFrom = -1)
+    /// <summary>Forgets what was learnt on the connection (after a new connect, or STARTTLS).</summary>
+    private void ForgetSessionState()
     {
-        ThrowIfUnexpectedData(activity);
-        byte[] bytes = EncodeCommands(lines, secretFrom, TakeHeldTail());
-        return WriteAsync(io, bytes, 0, bytes.Length, activity);
+        _extensions = SmtpExtensions.None;
+        _greeted = false;
+        _authenticated = false;
+        _userName = null;
     }
-
-    /// <summary>Security rule 6: a reply nobody asked for is never taken as the answer to the next command.</summary>
-    private void ThrowIfUnexpectedData(string activity)
-    {
-        // A submitted message's final reply may already be waiting: that one is expected.
-        if (_pending is null && Transport.HasUnexpectedData)
-            throw new SmtpProtocolException($"The server sent data nobody asked for before {activity}; the connection was closed.");
-    }
-
-    /// <summary>The command lines as bytes, each ending in CRLF, after <paramref name="prefix"/> if any; logged as they are encoded.</summary>
-    private byte[] EncodeCommands(IReadOnlyList<string> lines, int secretFrom, byte[]? prefix = null)
-    {
-        int length = prefix?.Length ?? 0;
-        foreach (var line in lines) length += Utf8.GetByteCount(line) + 2;
-        byte[] buffer = new byte[length];
-        int offset = 0;
-        if (prefix is not null)
-        {
-            Buffer.BlockCopy(prefix, 0, buffer, 0, prefix.Length);
-            offset = prefix.Length;
-        }
-        foreach (var line in lines)
-        {
-            offset += Utf8.GetBytes(line, 0, line.Length, buffer, offset);
-            buffer[offset++] = (byte)'\r';
-            buffer[offset++] = (byte)'\n';
-            if (Options.ProtocolLogger is not null) LogCommand(line, secretFrom);
-        }
-        return buffer;
-    }
-
-    private async Task WriteAsync(IoScope io, byte[] buffer, int offset, int count, string activity)
-    {
-        io.Restart();
-        try
-        {
-            await Transport.WriteAsync(buffer, offset, count, io.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var translated = io.Translate(ex, activity);
-            if (ReferenceEquals(translated, ex)) throw;
-            throw translated;
-        }
-    }
-
-    private Task WriteCommandAsync(IoScope io, string line, string activity, int secretFrom = -1) =>
-        WriteCommandsAsync(io, new[] { line }, activity, secretFrom);
-
-    /// <summary>Reads one reply. A 421 ("service closing") closes the connection; the caller still sees the reply.</summary>
-    private async Task<SmtpResponse> ReadReplyAsync(IoScope io, string activity)
-    {
-        var transport = Transport;
-        SmtpResponse response;
-        io.Restart();
-        try
-        {
-            response = await transport.Reader.ReadAsync(io.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var translated = io.Translate(ex, activity);
-            if (ReferenceEquals(translated, ex)) throw;
-            throw translated;
-        }
-        if (response.Code == 421) Disconnect();
-        return response;
-    }
-
-    private async Task<SmtpResponse> CommandAsync(IoScope io, string line, string activity)
-    {
-        await WriteCommandAsync(io, line, activity).ConfigureAwait(false);
-        return await ReadReplyAsync(io, activity).ConfigureAwait(false);
-    }
-
-    private void Log(SmtpLogDirection direction, string text, bool encrypted) =>
-        Options.ProtocolLogger?.Invoke(new SmtpLogEntry(direction, text, encrypted, DateTimeOffset.Now));
-
-    /// <summary>Security rule 7: what follows an AUTH mechanism name, and any SASL continuation line, is logged as asterisks.</summary>
-    private void LogCommand(string line, int secretFrom)
-    {
-        string text = secretFrom < 0 ? line : line.Substring(0, secretFrom) + "********";
-        Log(SmtpLogDirection.Client, text, _transport?.Tls is not null);
-    }
-
-    private void LogReplyLine(string line) => Log(SmtpLogDirection.Server, line, _transport?.Tls is not null);
 }

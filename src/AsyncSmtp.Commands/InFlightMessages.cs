@@ -14,18 +14,18 @@ internal sealed class InFlightMessages
 
     public bool IsEmpty => _entries.Count == 0;
 
-    public void Add(SmtpSession session, OutgoingMessage message, Task<SmtpTransactionResult> reply, Stopwatch clock)
+    public void Add(SmtpSession session, OutgoingMessage message, SmtpSubmission submission, Stopwatch clock)
     {
         // The time a message took ends when its final reply arrives, not when its result is written.
-        reply.ContinueWith(static (_, state) => ((Stopwatch)state!).Stop(), clock, CancellationToken.None,
+        submission.Result.ContinueWith(static (_, state) => ((Stopwatch)state!).Stop(), clock, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _entries.Enqueue(new Entry(session, message, reply, clock));
+        _entries.Enqueue(new Entry(session, message, submission, clock));
     }
 
     /// <summary>The oldest messages whose final reply has come, in the order they were sent.</summary>
     public IEnumerable<Entry> TakeAnswered()
     {
-        while (_entries.Count > 0 && _entries.Peek().Reply.IsCompleted) yield return _entries.Dequeue();
+        while (_entries.Count > 0 && _entries.Peek().Submission.Result.IsCompleted) yield return _entries.Dequeue();
     }
 
     /// <summary>Reads every final reply still owed (a failure to do so fails the messages concerned, not the caller).</summary>
@@ -50,22 +50,23 @@ internal sealed class InFlightMessages
 
     /// <summary>
     /// The pipeline ended without EndProcessing (Ctrl+C, Select-Object -First) while a message was still
-    /// in flight: its end of data may not even have been written. Closing the connection makes sure it is
-    /// never delivered without being reported; the session says it is closed.
+    /// in flight. One whose end of data has not been written yet must never be delivered without being
+    /// reported: closing the connection makes sure of it; the session says it is closed.
     /// </summary>
     public void Abandon()
     {
-        foreach (var entry in _entries) entry.Session.Abort();
+        foreach (var entry in _entries)
+            if (!entry.Submission.EndOfDataWritten) entry.Session.Abort();
         _entries.Clear();
     }
 
     internal sealed class Entry
     {
-        public Entry(SmtpSession session, OutgoingMessage message, Task<SmtpTransactionResult> reply, Stopwatch clock)
+        public Entry(SmtpSession session, OutgoingMessage message, SmtpSubmission submission, Stopwatch clock)
         {
             Session = session;
             Message = message;
-            Reply = reply;
+            Submission = submission;
             Clock = clock;
         }
 
@@ -73,7 +74,7 @@ internal sealed class InFlightMessages
 
         public OutgoingMessage Message { get; }
 
-        public Task<SmtpTransactionResult> Reply { get; }
+        public SmtpSubmission Submission { get; }
 
         public Stopwatch Clock { get; }
     }

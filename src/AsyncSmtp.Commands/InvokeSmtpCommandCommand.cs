@@ -38,7 +38,6 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
             return;
         }
         var session = Session;
-        if (!session.IsConnected) ThrowTerminatingError(SessionGuard.ClosedError(session));
         RunOnPump(async ct =>
         {
             Client.SmtpResponse reply;
@@ -46,12 +45,14 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
             {
                 reply = await session.RunAsync(this, (client, token) => client.ExecuteAsync(command, token), ct).ConfigureAwait(false);
             }
-            catch (Client.SmtpException error)
+            catch (Client.SmtpCommandException refused)
             {
-                var record = SmtpErrorMapper.ToErrorRecord(error, SmtpErrorMapper.IsSessionFatal(error) ? session.Endpoint : command, SmtpErrorIds.ProtocolError);
-                if (SmtpErrorMapper.IsSessionFatal(error)) throw Terminate(record);
-                await WriteErrorAsync(record).ConfigureAwait(false);
+                await WriteErrorAsync(SmtpErrorMapper.ToErrorRecord(refused, command, SmtpErrorIds.ProtocolError)).ConfigureAwait(false);
                 return;
+            }
+            catch (Client.SmtpConnectionException gone)
+            {
+                throw Terminate(SmtpErrorMapper.ToErrorRecord(gone, session.Endpoint, SmtpErrorIds.ProtocolError));
             }
             await WriteObjectAsync(new SmtpResponse(reply)).ConfigureAwait(false);
         });

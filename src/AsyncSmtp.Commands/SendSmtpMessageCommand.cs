@@ -103,7 +103,6 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
         var session = IsOneShot ? MessageBuilder.Unwrap(Message) as SmtpSession : Session;
-        if (session is not null && !session.IsConnected) ThrowTerminatingError(SessionGuard.ClosedError(session));
         if (session is null && _oneShotOptions is null) _oneShotOptions = BuildClientOptions(out _oneShotServer);
 
         var approved = new List<OutgoingMessage>();
@@ -173,18 +172,19 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         var clock = Stopwatch.StartNew();
         try
         {
-            var reply = await session.RunAsync(this, (client, ct) => client.SubmitAsync(message.Envelope, message.Content, progress, ct), cancellationToken)
-                .ConfigureAwait(false);
-            _inFlight.Add(session, message, reply, clock);
+            var submission = await session.RunAsync(this,
+                (client, ct) => client.SubmitAsync(message.Envelope, message.Content, progress, ct), cancellationToken).ConfigureAwait(false);
+            _inFlight.Add(session, message, submission, clock);
             await ReportAnsweredAsync(outputs).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is SmtpException or IOException or UnauthorizedAccessException)
+        catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
         {
             // Earlier messages are reported first; the replies they still owe are read now (or their loss is).
             await _inFlight.FlushAsync(this, cancellationToken).ConfigureAwait(false);
             await ReportAnsweredAsync(outputs).ConfigureAwait(false);
-            // IOException: an attachment or .eml file that went away before it was read for sending.
-            if (SmtpErrorMapper.IsSessionFatal(error) || !session.IsConnected)
+            // Anything but a refusal has closed the connection: an attachment or .eml file that went away
+            // while it was read for sending, as much as a lost connection.
+            if (error is not SmtpCommandException)
             {
                 await WriteAllAsync(outputs).ConfigureAwait(false);
                 outputs.Clear();
@@ -208,9 +208,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         foreach (var entry in _inFlight.TakeAnswered())
         {
             var message = entry.Message;
-            if (entry.Reply.Exception?.InnerException is { } failure)
+            if (entry.Submission.Result.Exception?.InnerException is { } failure)
             {
-                if (!SmtpErrorMapper.IsSessionFatal(failure))
+                if (failure is SmtpCommandException)
                 {
                     outputs.Add(MessageFailure(message, failure));
                     continue;
@@ -219,7 +219,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                 outputs.Clear();
                 throw Terminate(SmtpErrorMapper.ToErrorRecord(failure, entry.Session.Endpoint, SmtpErrorIds.ServerDisconnected));
             }
-            var result = entry.Reply.Result;
+            var result = entry.Submission.Result.Result;
             foreach (var refusal in result.RefusedRecipients)
                 outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
             outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),

@@ -33,9 +33,14 @@ internal static class SmtpErrorMapper
     public static ErrorRecord Create(Exception error, string errorId, object? target) =>
         new(error, errorId, CategoryOf(errorId), target);
 
-    /// <summary>Whether the connection is unusable after this error: the cmdlet must stop rather than go on to the next item.</summary>
-    public static bool IsSessionFatal(Exception error) => error is SmtpConnectException or SmtpReadTimeoutException
-        or SmtpServerDisconnectedException or SmtpProtocolException or SmtpNotConnectedException;
+    /// <summary>
+    /// Whether a failure is about the item at hand — a message, a file, an address, a command, the
+    /// connection — and so becomes an ErrorRecord; anything else (a stop, a defect) propagates. Whether
+    /// the cmdlet can go on to the next item is the exception's type: <see cref="SmtpCommandException"/>.
+    /// </summary>
+    public static bool IsReportable(Exception error) => error is SmtpException or ArgumentException or FormatException
+        or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or TimeoutException
+        or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException;
 
     private static string ErrorIdOf(Exception error, string fallback) => error switch
     {

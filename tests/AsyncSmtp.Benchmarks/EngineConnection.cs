@@ -28,7 +28,7 @@ internal static class EngineConnection
         for (int i = first; i < first + count; i++)
         {
             var (envelope, content) = message(i);
-            if (submit) verdicts.Add(await client.SubmitAsync(envelope, content, null, cancellationToken).ConfigureAwait(false));
+            if (submit) verdicts.Add((await client.SubmitAsync(envelope, content, null, cancellationToken).ConfigureAwait(false)).Result);
             else await client.SendAsync(envelope, content, null, cancellationToken).ConfigureAwait(false);
         }
         await client.FlushAsync(cancellationToken).ConfigureAwait(false);

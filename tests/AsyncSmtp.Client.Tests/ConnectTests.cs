@@ -80,7 +80,7 @@ public class ConnectTests
     {
         var server = new ScriptedServerStream().On("EHLO", "421 4.3.2 shutting down");
         using var client = Scripted.Client(server);
-        var ex = await Assert.ThrowsAsync<SmtpHeloException>(() => client.ConnectAsync());
+        var ex = await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => client.ConnectAsync());
         Assert.Equal(421, ex.Code);
         Assert.DoesNotContain("HELO", server.Written);
     }

@@ -23,16 +23,18 @@ public class SubmitTests
         using var client = await Scripted.ConnectedAsync(server);
         Accept(server, 2);
         var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
-        Assert.False(first.IsCompleted);
+        Assert.False(first.Result.IsCompleted);
+        Assert.False(first.EndOfDataWritten);
         int writesBefore = server.WriteSizes.Count;
         var second = await client.SubmitAsync(Envelope("r2@x"), Text("two"));
-        Assert.Equal("queued 1", (await first).Response.Message);
-        Assert.False(second.IsCompleted);
+        Assert.Equal("queued 1", (await first.Result).Response.Message);
+        Assert.True(first.EndOfDataWritten);
+        Assert.False(second.Result.IsCompleted);
         // The first message's end and the second's envelope left in one write; the second's body is held in turn.
         Assert.Equal(1, server.WriteSizes.Count - writesBefore);
         Assert.EndsWith("one\r\n.\r\nMAIL FROM:<s@x> SIZE=5 BODY=8BITMIME\r\nRCPT TO:<r2@x>\r\nDATA\r\n", server.Written);
         await client.FlushAsync();
-        Assert.Equal("queued 2", (await second).Response.Message);
+        Assert.Equal("queued 2", (await second.Result).Response.Message);
     }
 
     [Fact]
@@ -44,7 +46,7 @@ public class SubmitTests
         server.On("NOOP\r\n", "250 2.0.0 noop ok").On("QUIT", "221 bye");
         var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
         Assert.Equal("2.0.0 noop ok", (await client.NoopAsync()).Message);
-        Assert.Equal("queued 1", (await first).Response.Message);
+        Assert.Equal("queued 1", (await first.Result).Response.Message);
         Assert.Equal(221, (await client.QuitAsync()).Code);
     }
 
@@ -57,10 +59,10 @@ public class SubmitTests
               .On("RCPT TO:<r2@x>\r\nDATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued 2");
         var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
         var second = await client.SubmitAsync(Envelope("r2@x"), Text("two"));
-        var ex = await Assert.ThrowsAsync<SmtpDataException>(() => first);
+        var ex = await Assert.ThrowsAsync<SmtpDataException>(() => first.Result);
         Assert.Equal("5.7.1", ex.EnhancedStatusCode);
         await client.FlushAsync();
-        Assert.Equal(250, (await second).Response.Code);
+        Assert.Equal(250, (await second.Result).Response.Code);
     }
 
     [Fact]
@@ -71,15 +73,24 @@ public class SubmitTests
         server.On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").CloseOn("\r\n.\r\n");
         var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
         await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => client.FlushAsync());
-        await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => first);
+        await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => first.Result);
+        // Its end of data had been written: the server may have the message.
+        Assert.True(first.EndOfDataWritten);
         Assert.False(client.IsConnected);
+    }
 
-        var other = new ScriptedServerStream();
-        using var dropped = await Scripted.ConnectedAsync(other);
-        Accept(other, 1);
-        var pending = await dropped.SubmitAsync(Envelope("r1@x"), Text("one"));
-        dropped.Disconnect();
-        await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => pending);
+    [Fact]
+    public async Task AMessageWhoseEndWasNeverWrittenIsNotSent()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        Accept(server, 1);
+        var pending = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        client.Disconnect();
+        var ex = await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => pending.Result);
+        Assert.False(pending.EndOfDataWritten);
+        Assert.Contains("not sent", ex.Message);
+        Assert.DoesNotContain("\r\n.\r\n", server.Written);
     }
 
     [Fact]
@@ -89,7 +100,8 @@ public class SubmitTests
         using var client = await Scripted.ConnectedAsync(server, Scripted.EhloNoPipelining);
         server.On("MAIL", "250 ok").On("RCPT", "250 ok").On("DATA", "354 go").On("\r\n.\r\n", "250 queued");
         var result = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
-        Assert.True(result.IsCompletedSuccessfully);
+        Assert.True(result.Result.IsCompletedSuccessfully);
+        Assert.True(result.EndOfDataWritten);
     }
 
     [Fact]
@@ -101,7 +113,7 @@ public class SubmitTests
         server.On("RCPT TO:<bad@x>\r\nDATA\r\n", "250 ok\r\n550 5.1.1 no\r\n554 no valid recipients").On("RSET", "250 ok");
         var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
         await Assert.ThrowsAsync<SmtpRecipientsRefusedException>(() => client.SubmitAsync(Envelope("bad@x"), Text("two")));
-        Assert.Equal("queued 1", (await first).Response.Message);
+        Assert.Equal("queued 1", (await first.Result).Response.Message);
         Assert.True(client.IsConnected);
     }
 }

@@ -91,9 +91,25 @@ public class TransactionTests
     {
         var server = new ScriptedServerStream();
         using var client = await Scripted.ConnectedAsync(server);
-        server.On("MAIL", "250 ok").On("RCPT", "550 no").On("DATA\r\n", "354 go").On("\r\n.\r\n", "554 nothing to deliver").On("RSET", "250 ok");
+        server.On("MAIL", "250 ok").On("RCPT", "550 no").On("DATA\r\n", "354 go").On(".\r\n", "554 nothing to deliver").On("RSET", "250 ok");
         await Assert.ThrowsAsync<SmtpRecipientsRefusedException>(() => client.SendAsync(Envelope("a@x"), Text("must not be sent")));
         Assert.DoesNotContain("must not be sent", server.Written);
+        Assert.EndsWith("DATA\r\n.\r\nRSET\r\n", server.Written);
+    }
+
+    [Fact]
+    public async Task ALenientServerThatAcceptsDataAfterRefusingTheSenderGetsALoneDot()
+    {
+        // RFC 2920 3.1: the sender was refused, so whatever the server says to RCPT and DATA, no message exists.
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("MAIL", "550 5.7.1 sender refused").On("RCPT", "250 ok").On("DATA\r\n", "354 go")
+              .On(".\r\n", "554 no valid sender").On("RSET", "250 ok");
+        var ex = await Assert.ThrowsAsync<SmtpSenderRefusedException>(() => client.SendAsync(Envelope("a@x"), Text("must not be sent")));
+        Assert.Equal(550, ex.Code);
+        Assert.DoesNotContain("must not be sent", server.Written);
+        Assert.EndsWith("DATA\r\n.\r\nRSET\r\n", server.Written);
+        Assert.True(client.IsConnected);
     }
 
     [Fact]

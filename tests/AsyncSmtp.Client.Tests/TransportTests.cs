@@ -126,7 +126,7 @@ public class TransportTests
         await client.ConnectAsync();
         var results = new List<Task<SmtpTransactionResult>>();
         for (int i = 0; i < 200; i++)
-            results.Add(await client.SubmitAsync(Envelope, SmtpContent.FromBytes(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\n.body {i}\r\n"))));
+            results.Add((await client.SubmitAsync(Envelope, SmtpContent.FromBytes(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\n.body {i}\r\n")))).Result);
         await client.QuitAsync();
         var queueIds = (await Task.WhenAll(results)).Select(r => r.Response.Message).ToList();
         var received = server.Messages;

@@ -1,7 +1,7 @@
 namespace AsyncSmtp.Client;
 
 /// <summary>The connection could not be made, or the server did not greet with 220.</summary>
-public class SmtpConnectException : SmtpException
+public class SmtpConnectException : SmtpConnectionException
 {
     public SmtpConnectException(string message, SmtpResponse? response = null, Exception? innerException = null)
         : base(message, response, innerException) { }
@@ -22,40 +22,44 @@ public sealed class SmtpTlsException : SmtpConnectException
 }
 
 /// <summary>A reply did not come within the timeout. The client is disconnected.</summary>
-public sealed class SmtpReadTimeoutException : SmtpException
+public sealed class SmtpReadTimeoutException : SmtpConnectionException
 {
     public SmtpReadTimeoutException(string message, Exception? innerException = null)
         : base(message, null, innerException) { }
 }
 
 /// <summary>The server closed the connection, or the transport failed, after the greeting. The client is disconnected.</summary>
-public sealed class SmtpServerDisconnectedException : SmtpException
+public sealed class SmtpServerDisconnectedException : SmtpConnectionException
 {
     public SmtpServerDisconnectedException(string message, SmtpResponse? response = null, Exception? innerException = null)
         : base(message, response, innerException) { }
+
+    /// <summary>The exception for a 421 reply: the server is closing the connection, whatever the stage.</summary>
+    internal static SmtpServerDisconnectedException Closing(SmtpResponse reply) =>
+        new(Describe("The server closed the connection", reply), reply);
 }
 
 /// <summary>A malformed, oversized or unexpected reply. The client is disconnected.</summary>
-public sealed class SmtpProtocolException : SmtpException
+public sealed class SmtpProtocolException : SmtpConnectionException
 {
     public SmtpProtocolException(string message, Exception? innerException = null)
         : base(message, null, innerException) { }
 }
 
 /// <summary>A command was used on a client that is not connected (never connected, quit, or dropped).</summary>
-public sealed class SmtpNotConnectedException : SmtpException
+public sealed class SmtpNotConnectedException : SmtpConnectionException
 {
     public SmtpNotConnectedException(string message) : base(message) { }
 }
 
 /// <summary>ConnectAsync was called on a client that is already connected.</summary>
-public sealed class SmtpAlreadyConnectedException : SmtpException
+public sealed class SmtpAlreadyConnectedException : SmtpCommandException
 {
     public SmtpAlreadyConnectedException(string message) : base(message) { }
 }
 
 /// <summary>An argument was refused before anything was written: a control character, a malformed value, conflicting options.</summary>
-public sealed class SmtpArgumentException : SmtpException
+public sealed class SmtpArgumentException : SmtpCommandException
 {
     public SmtpArgumentException(string message, string? argumentName = null) : base(message)
     {

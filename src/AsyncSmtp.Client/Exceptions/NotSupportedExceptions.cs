@@ -1,7 +1,7 @@
 namespace AsyncSmtp.Client;
 
 /// <summary>The server does not offer an extension the operation needs (SMTPUTF8, STARTTLS, AUTH, ...).</summary>
-public class SmtpNotSupportedException : SmtpException
+public class SmtpNotSupportedException : SmtpCommandException
 {
     public SmtpNotSupportedException(string extension, string message) : base(message)
     {
@@ -26,14 +26,14 @@ public sealed class SmtpAuthenticationNotSupportedException : SmtpNotSupportedEx
 }
 
 /// <summary>Credentials would have gone over a connection that is not encrypted.</summary>
-public sealed class SmtpUnencryptedAuthenticationException : SmtpException
+public sealed class SmtpUnencryptedAuthenticationException : SmtpCommandException
 {
     public SmtpUnencryptedAuthenticationException()
         : base("Refusing to send credentials over an unencrypted connection; use TLS, or allow it explicitly (AllowUnencryptedAuthentication).") { }
 }
 
 /// <summary>The message is larger than the SIZE limit the server announced; nothing was sent.</summary>
-public sealed class SmtpMessageTooLargeException : SmtpException
+public sealed class SmtpMessageTooLargeException : SmtpCommandException
 {
     public SmtpMessageTooLargeException(long size, long limit)
         : base($"The message is {size} bytes; the server accepts at most {limit}.")

@@ -1,7 +1,7 @@
 namespace AsyncSmtp.Client;
 
 /// <summary>The server refused a command with a 4xx or 5xx reply.</summary>
-public class SmtpResponseException : SmtpException
+public class SmtpResponseException : SmtpCommandException
 {
     public SmtpResponseException(string message, SmtpResponse response) : base(message, response) { }
 
@@ -39,7 +39,7 @@ public sealed class SmtpRecipientRefusedException : SmtpResponseException
 }
 
 /// <summary>Every recipient was refused; DATA was not sent.</summary>
-public sealed class SmtpRecipientsRefusedException : SmtpException
+public sealed class SmtpRecipientsRefusedException : SmtpCommandException
 {
     public SmtpRecipientsRefusedException(IReadOnlyList<SmtpRecipientRefusedException> refusals)
         : base($"All {refusals.Count} recipient(s) refused: " + string.Join("; ", refusals.Select(r => $"<{r.Recipient}> {r.Code} {r.ServerMessage}")),

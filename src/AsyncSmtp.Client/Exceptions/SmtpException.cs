@@ -1,9 +1,13 @@
 namespace AsyncSmtp.Client;
 
-/// <summary>The base of every error the engine raises. Messages never carry secrets.</summary>
-public class SmtpException : Exception
+/// <summary>
+/// The base of every error the engine raises: either an <see cref="SmtpCommandException"/> (refused; the
+/// connection goes on) or an <see cref="SmtpConnectionException"/> (the connection is gone). Messages never
+/// carry secrets.
+/// </summary>
+public abstract class SmtpException : Exception
 {
-    public SmtpException(string message, SmtpResponse? response = null, Exception? innerException = null)
+    protected SmtpException(string message, SmtpResponse? response = null, Exception? innerException = null)
         : base(message, innerException)
     {
         Response = response;

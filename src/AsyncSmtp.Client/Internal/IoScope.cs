@@ -48,7 +48,17 @@ internal sealed class IoScope : IDisposable
 
     private static readonly long RearmInterval = Stopwatch.Frequency / 200;
 
-    public Exception Translate(Exception ex, string activity)
+    /// <summary>
+    /// For an exception filter: whether <paramref name="ex"/> becomes another exception (the engine's typed
+    /// one); when it does not, the original propagates untouched.
+    /// </summary>
+    public bool Translates(Exception ex, string activity, out Exception translated)
+    {
+        translated = Translate(ex, activity);
+        return !ReferenceEquals(translated, ex);
+    }
+
+    private Exception Translate(Exception ex, string activity)
     {
         if (ex is SmtpException) return ex;
         if (_caller.IsCancellationRequested) return new OperationCanceledException($"Cancelled while {activity}.", ex, _caller);

@@ -3,19 +3,21 @@ namespace AsyncSmtp.Client.Internal;
 /// <summary>The state of one mail transaction: its command lines and what the server said to each.</summary>
 internal sealed class Transaction
 {
-    private readonly SmtpEnvelope _envelope;
     private readonly List<string> _accepted;
     private readonly List<SmtpRecipientRefusedException> _refused = new();
     private SmtpResponse? _mailReply;
 
-    public Transaction(SmtpEnvelope envelope, string mailLine, string[] rcptLines, bool pipelined)
+    public Transaction(SmtpEnvelope envelope, string mailLine, string[] rcptLines, bool pipelined, bool holdsEndOfData)
     {
-        _envelope = envelope;
+        Envelope = envelope;
         _accepted = new List<string>(rcptLines.Length);
         MailLine = mailLine;
         RcptLines = rcptLines;
         Pipelined = pipelined;
+        HoldsEndOfData = holdsEndOfData;
     }
+
+    public SmtpEnvelope Envelope { get; }
 
     public string MailLine { get; }
 
@@ -23,20 +25,21 @@ internal sealed class Transaction
 
     public bool Pipelined { get; }
 
-    public SmtpResponse? LastReply { get; private set; }
+    /// <summary>The message's last write (its end of data) is held back for the next write (a submission).</summary>
+    public bool HoldsEndOfData { get; }
 
-    public bool HasAcceptedRecipient => _accepted.Count > 0;
+    /// <summary>The held end of data, once the body has been encoded.</summary>
+    public byte[]? HeldEndOfData { get; set; }
+
+    /// <summary>The reply to the end of data, when it has been read as part of the transaction.</summary>
+    public SmtpResponse? FinalReply { get; set; }
+
+    /// <summary>The sender and at least one recipient were accepted: the body may be sent.</summary>
+    public bool EnvelopeAccepted => _mailReply is { Code: 250 } && _accepted.Count > 0;
 
     public long BytesSent { get; set; }
 
     public long MessageSize { get; set; }
-
-    /// <summary>
-    /// The message's last write (its end of data), held back when its final reply is deferred, so that
-    /// it leaves in one packet with the next commands: a server then answers both in one packet too,
-    /// and a server whose replies wait for acknowledgements (Nagle's algorithm) never stalls on them.
-    /// </summary>
-    public byte[]? HeldTail { get; set; }
 
     /// <summary>MAIL, every RCPT, and optionally one more command, for a single pipelined write.</summary>
     public IReadOnlyList<string> EnvelopeLines(string? next)
@@ -47,31 +50,21 @@ internal sealed class Transaction
         return lines;
     }
 
-    public void AddMailReply(SmtpResponse reply)
-    {
-        _mailReply = reply;
-        LastReply = reply;
-    }
+    public void AddMailReply(SmtpResponse reply) => _mailReply = reply;
 
     public void AddRcptReply(int index, SmtpResponse reply)
     {
-        LastReply = reply;
-        string address = _envelope.Recipients[index].Address;
+        string address = Envelope.Recipients[index].Address;
         if (reply.Code is 250 or 251) _accepted.Add(address);
         else _refused.Add(new SmtpRecipientRefusedException(address, reply));
     }
 
-    /// <summary>Throws when the server has gone, refused the sender, or refused every recipient.</summary>
+    /// <summary>Throws when the server refused the sender, or every recipient.</summary>
     public void ThrowIfEnvelopeRefused()
     {
-        if (LastReply is { } last && Closing(last) is { } closing) throw closing;
-        if (_mailReply is { Code: not 250 } refused) throw new SmtpSenderRefusedException(_envelope.Sender, refused);
+        if (_mailReply is { Code: not 250 } refused) throw new SmtpSenderRefusedException(Envelope.Sender, refused);
         if (_accepted.Count == 0 && _refused.Count == RcptLines.Length) throw new SmtpRecipientsRefusedException(_refused);
     }
 
     public SmtpTransactionResult Result(SmtpResponse final) => new(final, _accepted, _refused, BytesSent, MessageSize);
-
-    /// <summary>A 421 means the server has gone: the transaction is over whatever the stage.</summary>
-    public static SmtpException? Closing(SmtpResponse reply) =>
-        reply.Code == 421 ? new SmtpServerDisconnectedException(SmtpException.Describe("The server closed the connection", reply), reply) : null;
 }

@@ -3,19 +3,20 @@ using System.Buffers;
 namespace AsyncSmtp.Client.Internal;
 
 /// <summary>
-/// Delivers a chunk of encoded body. <paramref name="buffer"/> has <see cref="BodyEncoderStream.Headroom"/>
+/// Delivers a chunk of encoded body. <paramref name="buffer"/> has <see cref="DotStuffingStream.Headroom"/>
 /// free bytes before <paramref name="offset"/>, so a sink can put a command in front of the data and
 /// send both in one write.
 /// </summary>
 internal delegate Task BodyChunkSink(byte[] buffer, int offset, int count, bool isLast, CancellationToken cancellationToken);
 
 /// <summary>
-/// A write-only stream that turns any message into valid SMTP content as it is written (security rule 2):
+/// A write-only stream that line-normalises and dot-stuffs a message into valid SMTP content as it is
+/// written (security rule 2):
 /// every bare CR and bare LF becomes CRLF, a missing final CRLF is added, and for DATA every line that
 /// starts with '.' gets another '.' and ".\r\n" ends the body. Nothing a caller writes can end DATA early.
 /// Output is handed to a sink in chunks of at most <see cref="ChunkSize"/> bytes, never the whole message.
 /// </summary>
-internal sealed class BodyEncoderStream : Stream
+internal sealed class DotStuffingStream : Stream
 {
     public const int Headroom = 32;
     public const int ChunkSize = 64 * 1024;
@@ -33,7 +34,7 @@ internal sealed class BodyEncoderStream : Stream
     private bool _pendingCr;
     private bool _completed;
 
-    public BodyEncoderStream(BodyChunkSink sink, bool dotStuff, IProgress<long>? progress)
+    public DotStuffingStream(BodyChunkSink sink, bool dotStuff, IProgress<long>? progress)
     {
         _sink = sink;
         _dotStuff = dotStuff;

@@ -3,7 +3,7 @@ using AsyncSmtp.Client.Internal;
 
 namespace AsyncSmtp.Client.Tests;
 
-public class BodyEncoderTests
+public class DotStuffingStreamTests
 {
     /// <summary>Encodes <paramref name="input"/> written in pieces of <paramref name="pieceSize"/> bytes; returns output and the chunk sizes.</summary>
     private static async Task<(byte[] Output, List<int> Chunks, bool LastFlagged)> EncodeAsync(byte[] input, bool dotStuff, int pieceSize = int.MaxValue)
@@ -11,9 +11,9 @@ public class BodyEncoderTests
         var output = new MemoryStream();
         var chunks = new List<int>();
         bool lastFlagged = false;
-        using var encoder = new BodyEncoderStream((buffer, offset, count, isLast, ct) =>
+        using var encoder = new DotStuffingStream((buffer, offset, count, isLast, ct) =>
         {
-            Assert.True(offset >= BodyEncoderStream.Headroom);
+            Assert.True(offset >= DotStuffingStream.Headroom);
             output.Write(buffer, offset, count);
             chunks.Add(count);
             lastFlagged = isLast;
@@ -84,12 +84,12 @@ public class BodyEncoderTests
     public async Task StreamsLargeBodiesInBoundedChunks()
     {
         var random = new Random(42);
-        var input = new byte[3 * BodyEncoderStream.ChunkSize + 12345];
+        var input = new byte[3 * DotStuffingStream.ChunkSize + 12345];
         random.NextBytes(input);
         var (output, chunks, last) = await EncodeAsync(input, dotStuff: true, pieceSize: 10007);
         Assert.True(last);
         Assert.True(chunks.Count >= 4);
-        Assert.All(chunks, c => Assert.InRange(c, 0, BodyEncoderStream.ChunkSize));
+        Assert.All(chunks, c => Assert.InRange(c, 0, DotStuffingStream.ChunkSize));
         Assert.Equal(Reference(input), output);
     }
 
@@ -130,13 +130,13 @@ public class LineEndingsTests
     {
         byte[] bytes = System.Text.Encoding.ASCII.GetBytes(input);
         long produced = 0;
-        using var encoder = new BodyEncoderStream((b, o, c, last, ct) => { produced += c; return Task.CompletedTask; }, dotStuff: false, progress: null);
+        using var encoder = new DotStuffingStream((b, o, c, last, ct) => { produced += c; return Task.CompletedTask; }, dotStuff: false, progress: null);
         await encoder.WriteAsync(bytes);
         await encoder.CompleteAsync(default);
         Assert.Equal(produced, LineEndings.NormalisedLength(bytes));
         Assert.Equal(produced, SmtpContent.FromBytes(bytes).Length);
         Assert.Equal(produced, encoder.MessageSize);
-        using var stuffing = new BodyEncoderStream((b, o, c, last, ct) => Task.CompletedTask, dotStuff: true, progress: null);
+        using var stuffing = new DotStuffingStream((b, o, c, last, ct) => Task.CompletedTask, dotStuff: true, progress: null);
         await stuffing.WriteAsync(bytes);
         await stuffing.CompleteAsync(default);
         Assert.Equal(produced, stuffing.MessageSize);

@@ -1,0 +1,12 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>
+/// A command, a message or an argument was refused — by the server (a 4xx/5xx reply) or by the client
+/// before anything was written. The connection is still usable: the next command can follow (except
+/// during ConnectAsync, whose every failure leaves the client disconnected).
+/// </summary>
+public abstract class SmtpCommandException : SmtpException
+{
+    protected SmtpCommandException(string message, SmtpResponse? response = null, Exception? innerException = null)
+        : base(message, response, innerException) { }
+}

@@ -1,0 +1,66 @@
+using AsyncSmtp.Client.Internal;
+
+namespace AsyncSmtp.Client;
+
+/// <summary>
+/// A message handed to the server by <see cref="SmtpClient.SubmitAsync"/>. Over PIPELINING its end of
+/// data is held back to leave with the next commands, and its final reply is read with theirs; until
+/// then <see cref="Result"/> is pending.
+/// </summary>
+public sealed class SmtpSubmission
+{
+    private readonly TaskCompletionSource<SmtpTransactionResult>? _verdict;
+    private byte[]? _heldEndOfData;
+
+    internal SmtpSubmission(Transaction transaction)
+    {
+        Transaction = transaction;
+        Envelope = transaction.Envelope;
+        _heldEndOfData = transaction.HeldEndOfData;
+        if (transaction.FinalReply is { } final)
+        {
+            EndOfDataWritten = true;
+            Result = Task.FromResult(transaction.Result(final));
+        }
+        else
+        {
+            _verdict = new TaskCompletionSource<SmtpTransactionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Result = _verdict.Task;
+        }
+    }
+
+    public SmtpEnvelope Envelope { get; }
+
+    /// <summary>
+    /// The server's verdict: the result once the final reply is 250; <see cref="SmtpDataException"/> when
+    /// the message was refused; a <see cref="SmtpConnectionException"/> when the connection ended first
+    /// (then <see cref="EndOfDataWritten"/> says whether the server may have the message).
+    /// </summary>
+    public Task<SmtpTransactionResult> Result { get; }
+
+    /// <summary>
+    /// Whether the message's end of data has gone to the connection (a write carrying it has begun). A
+    /// message whose final reply never came was <em>not sent</em> while this is false, and is
+    /// <em>uncertain</em> once it is true: the server may have accepted it.
+    /// </summary>
+    public bool EndOfDataWritten { get; private set; }
+
+    internal Transaction Transaction { get; }
+
+    /// <summary>The held end of data, to lead the next write; from now on the message may reach the server.</summary>
+    internal byte[]? TakeEndOfData()
+    {
+        var tail = _heldEndOfData;
+        _heldEndOfData = null;
+        if (tail is not null) EndOfDataWritten = true;
+        return tail;
+    }
+
+    internal void Complete(SmtpResponse final)
+    {
+        if (final.Code == 250) _verdict?.TrySetResult(Transaction.Result(final));
+        else _verdict?.TrySetException(new SmtpDataException(final));
+    }
+
+    internal void Fail(Exception error) => _verdict?.TrySetException(error);
+}
