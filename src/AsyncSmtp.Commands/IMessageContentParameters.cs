@@ -16,6 +16,8 @@ internal interface IMessageContentParameters
     bool BodyAsHtml { get; }
     string? HtmlBody { get; }
     string[]? Attachments { get; }
+    IDictionary? InlineAttachment { get; }
     SmtpMessagePriority Priority { get; }
     IDictionary? Header { get; }
+    System.Text.Encoding? Encoding { get; }
 }

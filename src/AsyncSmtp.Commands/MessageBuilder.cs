@@ -11,7 +11,7 @@ internal static class MessageBuilder
     public static bool HasContent(IMessageContentParameters p) =>
         p.From is not null || p.To is not null || p.Cc is not null || p.Bcc is not null || p.ReplyTo is not null
         || p.Subject is not null || p.Body is not null || p.HtmlBody is not null || p.Attachments is not null || p.Header is not null
-        || p.BodyAsHtml || p.Priority != SmtpMessagePriority.Normal;
+        || p.InlineAttachment is not null || p.Encoding is not null || p.BodyAsHtml || p.Priority != SmtpMessagePriority.Normal;
 
     /// <summary>The message, or a non-terminating ErrorRecord explaining why it could not be built.</summary>
     public static SmtpMessage? Build(PSCmdlet cmdlet, IMessageContentParameters p, out ErrorRecord? error)
@@ -30,7 +30,9 @@ internal static class MessageBuilder
                 Body = p.Body,
                 BodyAsHtml = p.BodyAsHtml,
                 HtmlBody = p.HtmlBody,
-                Attachments = p.Attachments?.Select(a => cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(a)).ToArray(),
+                Attachments = p.Attachments?.Select(a => FileSystemPath(cmdlet, a)).ToArray(),
+                InlineAttachments = ToInlineAttachments(cmdlet, p.InlineAttachment),
+                Encoding = p.Encoding,
                 Priority = p.Priority,
                 Headers = ToHeaders(p.Header),
             };
@@ -49,6 +51,26 @@ internal static class MessageBuilder
             error = SmtpErrorMapper.Create(invalid, SmtpErrorIds.InvalidArgument, p.Subject);
         }
         return null;
+    }
+
+    // An empty path is passed on as it is, for the Mime layer to refuse by name (resolved, it would be $PWD).
+    private static string FileSystemPath(PSCmdlet cmdlet, string path) =>
+        string.IsNullOrWhiteSpace(path) ? path : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    private static IDictionary<string, string>? ToInlineAttachments(PSCmdlet cmdlet, IDictionary? inline)
+    {
+        if (inline is null) return null;
+        var parts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in inline)
+        {
+            string path = Unwrap(entry.Value) switch
+            {
+                FileSystemInfo file => file.FullName,
+                var value => FileSystemPath(cmdlet, value?.ToString() ?? string.Empty),
+            };
+            parts[Unwrap(entry.Key)?.ToString() ?? string.Empty] = path;
+        }
+        return parts;
     }
 
     private static IDictionary<string, string>? ToHeaders(IDictionary? header)

@@ -43,11 +43,22 @@ public sealed class NewSmtpMessageCommand : PSCmdlet, IMessageContentParameters
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[]? Attachments { get; set; }
 
+    /// <summary>Files the HTML body shows inline: content id to path (<c>@{ logo = './logo.png' }</c>, cid:logo).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public IDictionary? InlineAttachment { get; set; }
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SmtpMessagePriority Priority { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Headers")]
     public IDictionary? Header { get; set; }
+
+    /// <summary>The charset of the subject and bodies; UTF-8 when not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [EncodingArgument]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    public System.Text.Encoding? Encoding { get; set; }
 
     bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
 

@@ -26,7 +26,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [Parameter]
     public string? From { get; set; }
 
-    [Parameter]
+    /// <summary>Send-MailMessage's positions: To 0, Subject 1, Body 2, SmtpServer 3.</summary>
+    [Parameter(Position = 0)]
     public string[]? To { get; set; }
 
     [Parameter]
@@ -38,10 +39,10 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [Parameter]
     public string[]? ReplyTo { get; set; }
 
-    [Parameter]
+    [Parameter(Position = 1)]
     public string? Subject { get; set; }
 
-    [Parameter]
+    [Parameter(Position = 2)]
     public string? Body { get; set; }
 
     [Parameter]
@@ -53,11 +54,32 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [Parameter]
     public string[]? Attachments { get; set; }
 
+    /// <summary>Files the HTML body shows inline: content id to path (<c>@{ logo = './logo.png' }</c>, cid:logo).</summary>
+    [Parameter]
+    public IDictionary? InlineAttachment { get; set; }
+
     [Parameter]
     public SmtpMessagePriority Priority { get; set; }
 
     [Parameter]
+    [Alias("Headers")]
     public IDictionary? Header { get; set; }
+
+    /// <summary>The charset of the subject and bodies; UTF-8 when not given.</summary>
+    [Parameter]
+    [EncodingArgument]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    public System.Text.Encoding? Encoding { get; set; }
+
+    /// <summary>Send-MailMessage's -SmtpServer position (3, after To, Subject and Body), on this cmdlet only.</summary>
+    [Parameter(ParameterSetName = ConnectSet, Position = 3)]
+    [Alias("ComputerName", "HostName", "Server")]
+    [ValidateNotNullOrEmpty]
+    public override string? SmtpServer { get; set; }
+
+    /// <summary>Send-MailMessage's -UseSsl: STARTTLS required (what System.Net.Mail's EnableSsl does); port 25 unless -Port says.</summary>
+    [Parameter(ParameterSetName = ConnectSet)]
+    public SwitchParameter UseSsl { get; set; }
 
     [Parameter]
     [Alias("DNO")]
@@ -103,7 +125,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
         var session = IsOneShot ? MessageBuilder.Unwrap(Message) as SmtpSession : Session;
-        if (session is null && _oneShotOptions is null) _oneShotOptions = BuildClientOptions(out _oneShotServer);
+        if (session is null && _oneShotOptions is null) _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
 
         var approved = new List<OutgoingMessage>();
         foreach (var message in PrepareMessages())
@@ -128,6 +150,16 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             if (output is ErrorRecord error) WriteError(error);
             else WriteObject(output);
         }
+    }
+
+    // -UseSsl is -StartTls on Send-MailMessage's default port: scripts that relied on port 25 keep using it.
+    private SmtpClientOptions WithUseSsl(SmtpClientOptions options)
+    {
+        if (!UseSsl) return options;
+        if (UseTls || NoTls) ThrowUsageError("-UseSsl means STARTTLS: it cannot be combined with -UseTls or -NoTls.", nameof(UseSsl));
+        options.TlsMode = SmtpTlsMode.StartTls;
+        if (Port == 0) options.Port = 25;
+        return options;
     }
 
     private async Task WriteAllAsync(List<object> outputs)

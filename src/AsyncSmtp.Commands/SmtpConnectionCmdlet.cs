@@ -21,7 +21,7 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
     [Parameter(ParameterSetName = ConnectSet, Position = 0)]
     [Alias("ComputerName", "HostName", "Server")]
     [ValidateNotNullOrEmpty]
-    public string? SmtpServer { get; set; }
+    public virtual string? SmtpServer { get; set; }
 
     [Parameter(ParameterSetName = ConnectSet)]
     [ValidateRange(1, 65535)]

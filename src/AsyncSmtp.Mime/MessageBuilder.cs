@@ -24,20 +24,27 @@ internal static class MessageBuilder
         message.Cc.AddRange(Addresses.ParseList(spec.Cc, "Cc"));
         message.Bcc.AddRange(Addresses.ParseList(spec.Bcc, "Bcc"));
         message.ReplyTo.AddRange(Addresses.ParseList(spec.ReplyTo, "ReplyTo"));
-        SetSubject(message, spec.Subject);
+        var charset = MessageText.Charset(spec.Encoding);
+        MessageText.SetSubject(message, spec.Subject, charset);
         SetPriority(message, spec.Priority);
         CustomHeaders.Apply(message, spec.Headers);
 
-        var files = (spec.Attachments ?? Array.Empty<string>()).Select(OpenAttachment).ToList();
-        var body = BuildBody(spec);
-        if (files.Count == 0)
+        var files = new List<ReopenableFileStream>();
+        var inline = (spec.InlineAttachments ?? new Dictionary<string, string>())
+            .Select(pair => FileParts.Inline(OpenFile(files, pair.Value, "InlineAttachment"), FileParts.CheckContentId(pair.Key)))
+            .ToList();
+        var attachments = (spec.Attachments ?? Array.Empty<string>())
+            .Select(path => FileParts.Attachment(OpenFile(files, path, "Attachments")))
+            .ToList();
+        var body = BuildBody(spec, charset, inline);
+        if (attachments.Count == 0)
         {
             message.Body = body;
         }
         else
         {
             var mixed = new Multipart("mixed") { body };
-            foreach (var file in files) mixed.Add(CreateAttachment(file));
+            foreach (var attachment in attachments) mixed.Add(attachment);
             message.Body = mixed;
         }
 
@@ -49,19 +56,6 @@ internal static class MessageBuilder
     {
         var address = from.GetAddress(idnEncode: true);
         return address.Substring(address.LastIndexOf('@') + 1);
-    }
-
-    private static void SetSubject(MimeMessage message, string? subject)
-    {
-        if (subject is null)
-        {
-            message.Headers.Remove(HeaderId.Subject);
-            return;
-        }
-
-        if (subject.IndexOf('\r') >= 0 || subject.IndexOf('\n') >= 0)
-            throw new SmtpArgumentException("The subject must be one line: it contains a line break.", "Subject");
-        message.Subject = subject;
     }
 
     // The three headers that Outlook, Thunderbird and System.Net.Mail each read or write.
@@ -82,39 +76,40 @@ internal static class MessageBuilder
         }
     }
 
-    private static MimeEntity BuildBody(SmtpMessageSpec spec)
+    // The HTML and the parts it shows make one multipart/related (RFC 2387), which is the alternative to the plain
+    // text when both are given, so a text-only reader sees neither the HTML nor the images.
+    private static MimeEntity BuildBody(SmtpMessageSpec spec, Encoding charset, IReadOnlyList<MimePart> inline)
     {
-        if (spec.HtmlBody is null) return CreateText(spec.BodyAsHtml ? "html" : "plain", spec.Body);
-        if (spec.BodyAsHtml)
+        if (spec.HtmlBody is not null && spec.BodyAsHtml)
             throw new SmtpArgumentException("BodyAsHtml and HtmlBody cannot be combined: HtmlBody is the HTML alternative of a plain-text Body.", "HtmlBody");
-        if (string.IsNullOrEmpty(spec.Body)) return CreateText("html", spec.HtmlBody);
-        return new MultipartAlternative { CreateText("plain", spec.Body), CreateText("html", spec.HtmlBody) };
+        string? html = spec.BodyAsHtml ? spec.Body ?? string.Empty : spec.HtmlBody;
+        if (html is null)
+        {
+            if (inline.Count > 0)
+                throw new SmtpArgumentException("InlineAttachment needs an HTML body (BodyAsHtml or HtmlBody) that shows the parts as cid:<id>.", "InlineAttachment");
+            return MessageText.Create("plain", spec.Body, charset, "Body");
+        }
+
+        var plain = spec.BodyAsHtml || string.IsNullOrEmpty(spec.Body) ? null : MessageText.Create("plain", spec.Body, charset, "Body");
+        var htmlPart = WithRelated(MessageText.Create("html", html, charset, spec.BodyAsHtml ? "Body" : "HtmlBody"), inline);
+        return plain is null ? htmlPart : new MultipartAlternative { plain, htmlPart };
     }
 
-    // UTF-8 text in the cheapest 7-bit-safe transfer encoding: 7bit for short ASCII lines, else quoted-printable or
-    // base64, whichever is smaller; 8BITMIME is not assumed because the message is built before the server is known.
-    // A bare CR is turned into a line break here (MimeKit converts only LF to CRLF), as the engine would do on the
-    // wire anyway: doing it now keeps Size equal to the bytes actually sent.
-    private static TextPart CreateText(string subtype, string? text)
+    private static MimeEntity WithRelated(TextPart html, IReadOnlyList<MimePart> inline)
     {
-        var part = new TextPart(subtype);
-        part.SetText(Encoding.UTF8, (text ?? string.Empty).Replace("\r\n", "\n").Replace('\r', '\n'));
-        part.ContentTransferEncoding = part.GetBestEncoding(EncodingConstraint.SevenBit);
-        return part;
+        if (inline.Count == 0) return html;
+        var related = new MultipartRelated { html };
+        foreach (var part in inline) related.Add(part);
+        return related;
     }
 
-    private static ReopenableFileStream OpenAttachment(string path)
+    // Every file is remembered: the message releases their handles after each serialisation.
+    private static ReopenableFileStream OpenFile(List<ReopenableFileStream> files, string path, string parameterName)
     {
         if (string.IsNullOrWhiteSpace(path))
-            throw new SmtpArgumentException("An empty attachment path was given.", "Attachments");
-        return ReopenableFileStream.Create(Path.GetFullPath(path));
+            throw new SmtpArgumentException($"An empty path was given to {parameterName}.", parameterName);
+        var file = ReopenableFileStream.Create(Path.GetFullPath(path));
+        files.Add(file);
+        return file;
     }
-
-    private static MimePart CreateAttachment(ReopenableFileStream file) => new(MimeTypes.GetMimeType(file.Path))
-    {
-        Content = new MimeContent(file),
-        ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-        ContentTransferEncoding = ContentEncoding.Base64,
-        FileName = Path.GetFileName(file.Path),
-    };
 }

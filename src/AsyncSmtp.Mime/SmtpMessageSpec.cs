@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace AsyncSmtp.Mime;
 
 /// <summary>What New-SmtpMessage / Send-SmtpMessage's content parameters describe.</summary>
@@ -28,6 +30,18 @@ public sealed class SmtpMessageSpec
 
     /// <summary>Full paths of files to attach; read when the message is serialised, not when it is built.</summary>
     public string[]? Attachments { get; set; }
+
+    /// <summary>
+    /// Files the HTML body shows inline, content id to full path: the HTML refers to each as <c>cid:&lt;id&gt;</c>.
+    /// They go with the HTML into a multipart/related; an HTML body (BodyAsHtml or HtmlBody) is required.
+    /// </summary>
+    public IDictionary<string, string>? InlineAttachments { get; set; }
+
+    /// <summary>
+    /// The charset of the subject and the text parts; null means UTF-8. Text the charset cannot encode is refused
+    /// (SmtpArgumentException) rather than sent with '?' in its place.
+    /// </summary>
+    public Encoding? Encoding { get; set; }
 
     public SmtpMessagePriority Priority { get; set; }
 

@@ -49,6 +49,29 @@ public sealed class AttachmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_non_ascii_name_is_written_as_rfc2231_filename_and_rfc2047_name_for_old_clients()
+    {
+        const string name = "Prüfbericht März.pdf";
+        var sent = await Sent.ContentOf(WithAttachments(_dir.File(name, new byte[] { 1 })));
+
+        var unfolded = sent.Text.Replace("\r\n ", " ").Replace("\r\n\t", " ");
+        Assert.Matches(@"Content-Disposition: attachment;\s*filename\*(0\*)?=[\w-]+''Pr%", unfolded);
+        Assert.Matches(@"Content-Type: application/pdf;\s*name=""=\?[\w-]+\?[bBqQ]\?Pr", unfolded);
+        var attachment = (MimePart)sent.Message.Attachments.Single();
+        Assert.Equal(name, attachment.ContentDisposition!.FileName);
+        Assert.Equal(name, attachment.ContentType.Name);
+    }
+
+    [Fact]
+    public async Task An_ascii_name_is_written_plainly_in_both_places()
+    {
+        var sent = await Sent.ContentOf(WithAttachments(_dir.File("report.pdf", new byte[] { 1 })));
+
+        Assert.Contains("Content-Type: application/pdf; name=report.pdf\r\n", sent.Text);
+        Assert.Contains("Content-Disposition: attachment; filename=report.pdf\r\n", sent.Text);
+    }
+
+    [Fact]
     public async Task Unknown_extension_is_octet_stream()
     {
         var sent = await Sent.ContentOf(WithAttachments(_dir.File("blob.weird-ext", new byte[] { 0 })));
