@@ -23,8 +23,10 @@ public sealed class EncodingArgumentAttribute : ArgumentTransformationAttribute
         ("utf32", () => Encoding.UTF32, "UTF-32 little-endian"),
         ("bigendianutf32", () => new UTF32Encoding(bigEndian: true, byteOrderMark: false), "UTF-32 big-endian"),
         ("latin1", () => Encoding.GetEncoding("iso-8859-1"), "ISO-8859-1 (Western European)"),
-        ("ansi", () => Encoding.GetEncoding(CultureInfo.CurrentCulture.TextInfo.ANSICodePage), "the system's ANSI code page"),
-        ("oem", () => Encoding.GetEncoding(CultureInfo.CurrentCulture.TextInfo.OEMCodePage), "the system's OEM code page"),
+        ("ansi", () => Encoding.GetEncoding(CultureInfo.CurrentCulture.TextInfo.ANSICodePage),
+            "the system's ANSI code page"),
+        ("oem", () => Encoding.GetEncoding(CultureInfo.CurrentCulture.TextInfo.OEMCodePage),
+            "the system's OEM code page"),
         ("default", () => new UTF8Encoding(false), "UTF-8"),
     };
 
@@ -41,10 +43,13 @@ public sealed class EncodingArgumentAttribute : ArgumentTransformationAttribute
             case string name:
                 foreach (var known in KnownNames)
                     if (string.Equals(known.Name, name, StringComparison.OrdinalIgnoreCase)) return known.Create();
-                return int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int number) ? FromCodePage(number) : FromName(name);
+                return int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int number)
+                    ? FromCodePage(number)
+                    : FromName(name);
             default:
                 throw new ArgumentTransformationMetadataException(
-                    $"-Encoding takes an encoding name (utf8, ascii, iso-8859-1, ...), a code page number or a System.Text.Encoding, not a {value.GetType().Name}.");
+                    "-Encoding takes an encoding name (utf8, ascii, iso-8859-1, ...), a code page number or a " +
+                    $"System.Text.Encoding, not a {value.GetType().Name}.");
         }
     }
 
@@ -56,7 +61,8 @@ public sealed class EncodingArgumentAttribute : ArgumentTransformationAttribute
         }
         catch (Exception unknown) when (unknown is ArgumentException or NotSupportedException)
         {
-            throw new ArgumentTransformationMetadataException($"{codePage} is not a code page this system knows.", unknown);
+            throw new ArgumentTransformationMetadataException(
+                $"{codePage} is not a code page this system knows.", unknown);
         }
     }
 
@@ -69,7 +75,8 @@ public sealed class EncodingArgumentAttribute : ArgumentTransformationAttribute
         catch (ArgumentException unknown)
         {
             throw new ArgumentTransformationMetadataException(
-                $"'{name}' is not an encoding: use one of {string.Join(", ", KnownNames.Select(k => k.Name))}, or a charset name such as iso-8859-1.",
+                $"'{name}' is not an encoding: use one of {string.Join(", ", KnownNames.Select(k => k.Name))}, " +
+                "or a charset name such as iso-8859-1.",
                 unknown);
         }
     }

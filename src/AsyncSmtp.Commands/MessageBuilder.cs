@@ -11,7 +11,8 @@ internal static class MessageBuilder
     public static bool HasContent(IMessageContentParameters p) =>
         p.From is not null || p.To is not null || p.Cc is not null || p.Bcc is not null || p.ReplyTo is not null
         || p.Subject is not null || p.Body is not null || p.HtmlBody is not null || p.Attachments is not null || p.Header is not null
-        || p.InlineAttachment is not null || p.Encoding is not null || p.BodyAsHtml || p.Priority != SmtpMessagePriority.Normal;
+        || p.InlineAttachment is not null || p.Encoding is not null || p.BodyAsHtml
+        || p.Priority != SmtpMessagePriority.Normal;
 
     /// <summary>The message, or a non-terminating ErrorRecord explaining why it could not be built.</summary>
     public static SmtpMessage? Build(PSCmdlet cmdlet, IMessageContentParameters p, out ErrorRecord? error)

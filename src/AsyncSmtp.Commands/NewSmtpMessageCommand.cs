@@ -43,7 +43,7 @@ public sealed class NewSmtpMessageCommand : PSCmdlet, IMessageContentParameters
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[]? Attachments { get; set; }
 
-    /// <summary>Files the HTML body shows inline: content id to path (<c>@{ logo = './logo.png' }</c>, cid:logo).</summary>
+    /// <summary>Files the HTML body shows inline: content id to path (<c>@{ logo = './logo.png' }</c>).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public IDictionary? InlineAttachment { get; set; }
 

@@ -54,7 +54,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [Parameter]
     public string[]? Attachments { get; set; }
 
-    /// <summary>Files the HTML body shows inline: content id to path (<c>@{ logo = './logo.png' }</c>, cid:logo).</summary>
+    /// <summary>Files the HTML body shows inline: content id to path (<c>@{ logo = './logo.png' }</c>).</summary>
     [Parameter]
     public IDictionary? InlineAttachment { get; set; }
 
@@ -77,7 +77,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [ValidateNotNullOrEmpty]
     public override string? SmtpServer { get; set; }
 
-    /// <summary>Send-MailMessage's -UseSsl: STARTTLS required (what System.Net.Mail's EnableSsl does); port 25 unless -Port says.</summary>
+    /// <summary>Send-MailMessage's -UseSsl: STARTTLS required (as EnableSsl), port 25 by default.</summary>
     [Parameter(ParameterSetName = ConnectSet)]
     public SwitchParameter UseSsl { get; set; }
 
@@ -125,7 +125,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
         var session = IsOneShot ? MessageBuilder.Unwrap(Message) as SmtpSession : Session;
-        if (session is null && _oneShotOptions is null) _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
+        if (session is null && _oneShotOptions is null)
+            _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
 
         var approved = new List<OutgoingMessage>();
         foreach (var message in PrepareMessages())
@@ -156,7 +157,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private SmtpClientOptions WithUseSsl(SmtpClientOptions options)
     {
         if (!UseSsl) return options;
-        if (UseTls || NoTls) ThrowUsageError("-UseSsl means STARTTLS: it cannot be combined with -UseTls or -NoTls.", nameof(UseSsl));
+        if (UseTls || NoTls)
+            ThrowUsageError("-UseSsl means STARTTLS: it cannot be combined with -UseTls or -NoTls.", nameof(UseSsl));
         options.TlsMode = SmtpTlsMode.StartTls;
         if (Port == 0) options.Port = 25;
         return options;

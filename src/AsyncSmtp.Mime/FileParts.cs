@@ -3,7 +3,7 @@ using MimeKit;
 
 namespace AsyncSmtp.Mime;
 
-/// <summary>The MIME parts made from files: attachments, and inline parts that an HTML body shows by Content-Id.</summary>
+/// <summary>The MIME parts made from files: attachments, and inline parts an HTML body shows by Content-Id.</summary>
 internal static class FileParts
 {
     /// <summary>A file the recipient saves: Content-Disposition attachment.</summary>
@@ -39,7 +39,8 @@ internal static class FileParts
 
     // atext (RFC 5322 3.2.3) plus '.' and '@'; '%' is left out because in a cid: URL it starts an escape.
     private static bool IsContentIdChar(char c) =>
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$&'*+-/=?^_`{|}~.@".IndexOf(c) >= 0;
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "!#$&'*+-/=?^_`{|}~.@".IndexOf(c) >= 0;
 
     private static MimePart Create(ReopenableFileStream file, ContentDisposition disposition)
     {
@@ -58,7 +59,9 @@ internal static class FileParts
     // clients (Outlook before 2007, Lotus Notes, many webmail parsers) read. ASCII names are written plainly in both.
     private static void SetFileName(MimePart part, string name)
     {
-        part.ContentDisposition!.Parameters.Add(new Parameter("filename", name) { EncodingMethod = ParameterEncodingMethod.Rfc2231 });
-        part.ContentType.Parameters.Add(new Parameter("name", name) { EncodingMethod = ParameterEncodingMethod.Rfc2047 });
+        part.ContentDisposition!.Parameters.Add(
+            new Parameter("filename", name) { EncodingMethod = ParameterEncodingMethod.Rfc2231 });
+        part.ContentType.Parameters.Add(
+            new Parameter("name", name) { EncodingMethod = ParameterEncodingMethod.Rfc2047 });
     }
 }

@@ -31,7 +31,8 @@ internal static class MessageBuilder
 
         var files = new List<ReopenableFileStream>();
         var inline = (spec.InlineAttachments ?? new Dictionary<string, string>())
-            .Select(pair => FileParts.Inline(OpenFile(files, pair.Value, "InlineAttachment"), FileParts.CheckContentId(pair.Key)))
+            .Select(pair => FileParts.Inline(
+                OpenFile(files, pair.Value, "InlineAttachment"), FileParts.CheckContentId(pair.Key)))
             .ToList();
         var attachments = (spec.Attachments ?? Array.Empty<string>())
             .Select(path => FileParts.Attachment(OpenFile(files, path, "Attachments")))
@@ -86,12 +87,19 @@ internal static class MessageBuilder
         if (html is null)
         {
             if (inline.Count > 0)
-                throw new SmtpArgumentException("InlineAttachment needs an HTML body (BodyAsHtml or HtmlBody) that shows the parts as cid:<id>.", "InlineAttachment");
+            {
+                throw new SmtpArgumentException(
+                    "InlineAttachment needs an HTML body (BodyAsHtml or HtmlBody) that shows the parts as cid:<id>.",
+                    "InlineAttachment");
+            }
             return MessageText.Create("plain", spec.Body, charset, "Body");
         }
 
-        var plain = spec.BodyAsHtml || string.IsNullOrEmpty(spec.Body) ? null : MessageText.Create("plain", spec.Body, charset, "Body");
-        var htmlPart = WithRelated(MessageText.Create("html", html, charset, spec.BodyAsHtml ? "Body" : "HtmlBody"), inline);
+        var plain = spec.BodyAsHtml || string.IsNullOrEmpty(spec.Body)
+            ? null
+            : MessageText.Create("plain", spec.Body, charset, "Body");
+        var htmlText = MessageText.Create("html", html, charset, spec.BodyAsHtml ? "Body" : "HtmlBody");
+        var htmlPart = WithRelated(htmlText, inline);
         return plain is null ? htmlPart : new MultipartAlternative { plain, htmlPart };
     }
 

@@ -12,7 +12,7 @@ internal static class MessageText
     /// <summary>The charset to use: the one given, or UTF-8.</summary>
     public static Encoding Charset(Encoding? chosen) => chosen ?? _default;
 
-    /// <summary>Sets (or, for null, removes) the Subject, encoded as an RFC 2047 word in the charset when not ASCII.</summary>
+    /// <summary>Sets (or, for null, removes) the Subject: an RFC 2047 word in the charset when not ASCII.</summary>
     public static void SetSubject(MimeMessage message, string? subject, Encoding charset)
     {
         if (subject is null)
