@@ -15,11 +15,15 @@ internal static class MessageBuilder
         || p.Priority != SmtpMessagePriority.Normal;
 
     /// <summary>The message, or a non-terminating ErrorRecord explaining why it could not be built.</summary>
-    public static SmtpMessage? Build(PSCmdlet cmdlet, IMessageContentParameters p, out ErrorRecord? error)
+    public static SmtpMessage? Build(PSCmdlet cmdlet, IMessageContentParameters p, out ErrorRecord? error,
+        IReadOnlyCollection<string>? pipedFiles = null)
     {
         error = null;
         try
         {
+            var attachments = pipedFiles is { Count: > 0 }
+                ? (p.Attachments ?? Array.Empty<string>()).Concat(pipedFiles)
+                : p.Attachments;
             var spec = new SmtpMessageSpec
             {
                 From = p.From,
@@ -31,7 +35,7 @@ internal static class MessageBuilder
                 Body = p.Body,
                 BodyAsHtml = p.BodyAsHtml,
                 HtmlBody = p.HtmlBody,
-                Attachments = p.Attachments?.Select(a => FileSystemPath(cmdlet, a)).ToArray(),
+                Attachments = attachments?.Select(a => FileSystemPath(cmdlet, a)).ToArray(),
                 InlineAttachments = ToInlineAttachments(cmdlet, p.InlineAttachment),
                 Encoding = p.Encoding,
                 Priority = p.Priority,

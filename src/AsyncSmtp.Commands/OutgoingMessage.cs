@@ -26,6 +26,9 @@ internal sealed class OutgoingMessage
     /// <summary>What a message-level error names: the path, the SmtpMessage object or the raw content.</summary>
     public object Target { get; }
 
+    /// <summary>The same message with another envelope.</summary>
+    public OutgoingMessage WithEnvelope(SmtpEnvelope envelope) => new(envelope, Content, MessageId, KnownSize, Target);
+
     /// <summary>How -WhatIf/-Confirm and progress describe the message.</summary>
     public string Describe()
     {

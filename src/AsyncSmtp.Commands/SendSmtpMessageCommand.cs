@@ -117,11 +117,20 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private SmtpClientOptions? _oneShotOptions;
     private string _oneShotServer = string.Empty;
     private SmtpNotify _notify;
+    private readonly DsnFallback _dsn = new();
+    private readonly List<string> _pipedFiles = new();
+    private bool _messageGiven;
 
-    protected override void BeginProcessingCore() => _notify = ToNotify(DeliveryNotificationOption);
+    protected override void BeginProcessingCore()
+    {
+        _notify = ToNotify(DeliveryNotificationOption);
+        // Only parameters from the command line are bound yet: a -Message seen later came through the pipeline.
+        _messageGiven = Message is not null;
+    }
 
     protected override void ProcessRecord()
     {
+        if (TakePipedFile()) return;
         // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
         var session = IsOneShot ? MessageBuilder.Unwrap(Message) as SmtpSession : Session;
@@ -131,8 +140,46 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         var approved = new List<OutgoingMessage>();
         foreach (var message in PrepareMessages())
             if (ShouldProcess(message.Describe(), "Send")) approved.Add(message);
-        if (approved.Count == 0) return;
+        if (approved.Count > 0) Send(session, approved);
+    }
 
+    /// <summary>
+    /// Send-MailMessage attaches every file piped into it to the one message it sends at the end of the pipeline;
+    /// so does this cmdlet when the message is built from parameters. Without them, piped files are .eml messages.
+    /// </summary>
+    private bool TakePipedFile()
+    {
+        if (!MyInvocation.ExpectingInput || _messageGiven || !MessageBuilder.HasContent(this)) return false;
+        string? file = MessageBuilder.Unwrap(Message) switch
+        {
+            FileInfo info => info.FullName,
+            string path => path,
+            _ => null,
+        };
+        if (file is null) return false;
+        _pipedFiles.Add(file);
+        return true;
+    }
+
+    private void SendWithPipedFiles()
+    {
+        var session = IsOneShot ? null : Session;
+        if (session is null && _oneShotOptions is null)
+            _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
+        var built = MessageBuilder.Build(this, this, out var error, _pipedFiles);
+        if (built is null)
+        {
+            WriteError(error!);
+            return;
+        }
+        var message = FromMessage(built, built);
+        if (message is not null && ShouldProcess(message.Describe(), "Send"))
+            Send(session, new List<OutgoingMessage> { message });
+    }
+
+    /// <summary>Sends the messages over the session, or the one-shot connection (opened now if need be).</summary>
+    private void Send(SmtpSession? session, List<OutgoingMessage> approved)
+    {
         // The outputs of the last message are written here, after the work: one thread hop fewer per
         // record, which matters when thousands of messages are piped through one session.
         var last = new List<object>(2);
@@ -175,6 +222,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     protected override void EndProcessing()
     {
+        if (_pipedFiles.Count > 0) SendWithPipedFiles();
         if (_inFlight.IsEmpty && !IsOneShot) return;
         RunOnPump(async ct =>
         {
@@ -202,6 +250,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     /// </summary>
     private async Task SendAsync(SmtpSession session, OutgoingMessage message, List<object> outputs, CancellationToken cancellationToken)
     {
+        message = await _dsn.ApplyAsync(session, message, WriteWarningAsync).ConfigureAwait(false);
         var progress = new UploadProgress(this, message);
         var clock = Stopwatch.StartNew();
         try

@@ -64,6 +64,9 @@ public sealed class SmtpSession : IDisposable
     public EndPoint? RemoteEndPoint => _client.RemoteEndPoint;
 
     /// <summary>"host:port" (or the socket path): what errors about the connection name as their target.</summary>
+    /// <summary>Whether the server announced this EHLO keyword on the current connection.</summary>
+    internal bool Offers(string keyword) => _client.Extensions.Contains(keyword);
+
     internal string Endpoint => Port == 0 ? SmtpServer : FormatEndpoint(SmtpServer, Port);
 
     internal static string FormatEndpoint(string host, int port) =>

@@ -2,7 +2,8 @@
 # Send-MailMessage (obsolete, still in PowerShell 7) and through Send-SmtpMessage, against the same
 # capturing test server, and compares what the server received: the envelope, the headers that
 # matter, the MIME structure and the text. Rows come from Send-MailMessage's documented examples
-# and from the compatibility features (positions, -UseSsl, -Encoding, $PSEmailServer).
+# and from the compatibility features (positions, -UseSsl, -Encoding, $PSEmailServer, piped files,
+# DSN to a server without DSN).
 #
 # Differences on purpose — the only parameters a row may give Send-SmtpMessage alone (OursOnly),
 # and the only facts allowed to differ (Differs); docs/help/about_AsyncSmtp.md lists the same:
@@ -159,6 +160,10 @@ Describe 'Send-MailMessage scripts, renamed to Send-SmtpMessage' {
             @{ Name = 'several attachments, Cc and Bcc'
                 Named = @{ From = 'alice@example.com'; To = 'bob@example.com'; Cc = 'carol@example.com', 'dave@example.com'
                     Bcc = 'erin@example.com'; Subject = 'Files'; Body = 'Two files.'; Attachments = '<work>/data.csv', '<work>/notes.txt' } }
+            @{ Name = 'files piped in become attachments of one message'; Pipe = { Get-Item "$work/data.csv", "$work/notes.txt" }
+                Named = @{ From = 'alice@example.com'; To = 'bob@example.com'; Subject = 'Piped'; Body = 'See attached.' } }
+            @{ Name = 'delivery notifications to a server without DSN: sent without them'; On = 'NoDsn'; OursWarn = 'DSN'
+                Named = @{ From = 'alice@example.com'; To = 'bob@example.com'; Subject = 'DSN'; Body = 'x'; DeliveryNotificationOption = 'OnFailure' } }
             @{ Name = 'credentials without TLS (plaintext credentials need -AllowUnencryptedAuthentication)'
                 Named = @{ From = 'alice@example.com'; To = 'bob@example.com'; Subject = 'Plain login'; Body = 'x'; Credential = $credential }
                 OursOnly = @{ AllowUnencryptedAuthentication = $true } }

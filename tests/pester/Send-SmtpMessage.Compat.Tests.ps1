@@ -133,6 +133,80 @@ Describe 'Send-SmtpMessage with Send-MailMessage''s parameters' {
         }
     }
 
+    Context 'files piped in' {
+        It 'attaches every piped file, after -Attachments, to one message sent at the end of the pipeline' {
+            $csv = Join-Path $work 'report.csv'
+            $extra = Join-Path $work 'extra.txt'
+            Set-Content $extra 'extra'
+            $results = Get-Item $csv, (Join-Path $work 'logo.png') |
+                Send-SmtpMessage @conn -From 'a@example.com' -To 'b@example.com' -Subject 'Files' -Body 'See attached.' -Attachments $extra
+            @($results).Count | Should -Be 1
+            @($server.Messages).Count | Should -Be 1
+            @((Read-Received $server.Messages[0]).Attachments).FileName | Should -Be @('extra.txt', 'report.csv', 'logo.png')
+        }
+
+        It 'takes piped paths as text and sends over a session too' {
+            $session = Connect-Smtp @conn
+            try {
+                $null = (Join-Path $work 'report.csv') | Send-SmtpMessage -Session $session -From 'a@example.com' -To 'b@example.com' -Subject 'Path'
+            } finally { $session | Disconnect-Smtp }
+            @((Read-Received $server.WaitForMessage(5000)).Attachments).FileName | Should -Be @('report.csv')
+        }
+
+        It 'sends nothing with -WhatIf' {
+            Get-Item (Join-Path $work 'report.csv') | Send-SmtpMessage @conn -From 'a@example.com' -To 'b@example.com' -Subject 'x' -WhatIf
+            $server.Messages | Should -BeNullOrEmpty
+            $server.Sessions | Should -BeNullOrEmpty
+        }
+
+        It 'reports a piped file that does not exist as PathNotFound and sends nothing' {
+            $missing = Join-Path $work 'gone.csv'
+            $null = $missing | Send-SmtpMessage @conn -From 'a@example.com' -To 'b@example.com' -Subject 'x' `
+                -ErrorVariable errs -ErrorAction SilentlyContinue
+            Assert-SmtpError $errs -ErrorId 'PathNotFound' -Category 'ObjectNotFound' -Target $missing
+            $server.Messages | Should -BeNullOrEmpty
+        }
+
+        It 'still sends piped .eml files as messages when no content parameter is given' {
+            $eml = Join-Path $work 'piped.eml'
+            (New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'Piped eml' -Body 'x').Save($eml)
+            $result = Get-Item $eml | Send-SmtpMessage @conn
+            $result.Recipients | Should -Be @('bob@example.com')
+            $message = Read-Received $server.WaitForMessage(5000)
+            $message.Subject | Should -Be 'Piped eml'
+            $message.Attachments | Should -BeNullOrEmpty
+        }
+    }
+
+    Context '-DeliveryNotificationOption to a server without DSN' {
+        BeforeAll {
+            $extensions = [AsyncSmtp.TestServer.SmtpTestServerOptions]::new().Extensions | Where-Object { $_ -ne 'DSN' }
+            $script:noDsn = Start-TestSmtpServer -NoStartTls -Extensions $extensions
+        }
+        AfterAll { $noDsn.Dispose() }
+
+        It 'warns once and sends every message without NOTIFY' {
+            $noDsnConn = Get-ConnectionSplat $noDsn
+            $session = Connect-Smtp @noDsnConn
+            try {
+                $results = 1..2 | ForEach-Object { New-SmtpMessage -From 'a@example.com' -To 'b@example.com' -Subject "m$_" } |
+                    Send-SmtpMessage -Session $session -DeliveryNotificationOption OnFailure -WarningVariable warnings -WarningAction SilentlyContinue
+            } finally { $session | Disconnect-Smtp }
+            @($results).Count | Should -Be 2
+            @($warnings).Count | Should -Be 1
+            $warnings[0].Message | Should -Match 'does not offer DSN'
+            $messages = $noDsn.WaitForMessages(2, 5000)
+            $messages | ForEach-Object { $_.RecipientParameters.Count | Should -Be 0 }
+        }
+
+        It 'asks for the notifications, without a warning, when the server offers DSN' {
+            $null = Send-SmtpMessage @conn -From 'a@example.com' -To 'b@example.com' -Subject 'dsn' -DeliveryNotificationOption OnFailure `
+                -WarningVariable warnings
+            $warnings | Should -BeNullOrEmpty
+            $server.WaitForMessage(5000).RecipientParameters['b@example.com'] | Should -Be @('NOTIFY=FAILURE')
+        }
+    }
+
     Context '-InlineAttachment' {
         It 'sends the image inline: multipart/related, Content-Id, not an attachment' {
             Push-Location $work
