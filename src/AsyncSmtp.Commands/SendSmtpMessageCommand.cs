@@ -120,6 +120,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private readonly DsnFallback _dsn = new();
     private readonly List<string> _pipedFiles = new();
     private bool _messageGiven;
+    private bool _inputSeen;
 
     protected override void BeginProcessingCore()
     {
@@ -130,6 +131,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     protected override void ProcessRecord()
     {
+        _inputSeen = true;
         if (TakePipedFile()) return;
         // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
@@ -222,7 +224,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     protected override void EndProcessing()
     {
-        if (_pipedFiles.Count > 0) SendWithPipedFiles();
+        // An empty pipeline of files still sends the message, without them, as Send-MailMessage does.
+        bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && MessageBuilder.HasContent(this);
+        if (_pipedFiles.Count > 0 || noFilesCame) SendWithPipedFiles();
         if (_inFlight.IsEmpty && !IsOneShot) return;
         RunOnPump(async ct =>
         {

@@ -162,6 +162,8 @@ Describe 'Send-MailMessage scripts, renamed to Send-SmtpMessage' {
                     Bcc = 'erin@example.com'; Subject = 'Files'; Body = 'Two files.'; Attachments = '<work>/data.csv', '<work>/notes.txt' } }
             @{ Name = 'files piped in become attachments of one message'; Pipe = { Get-Item "$work/data.csv", "$work/notes.txt" }
                 Named = @{ From = 'alice@example.com'; To = 'bob@example.com'; Subject = 'Piped'; Body = 'See attached.' } }
+            @{ Name = 'an empty pipeline of files: the message is sent without attachments'; Pipe = { @() }
+                Named = @{ From = 'alice@example.com'; To = 'bob@example.com'; Subject = 'No files today'; Body = 'Nothing new.' } }
             @{ Name = 'delivery notifications to a server without DSN: sent without them'; On = 'NoDsn'; OursWarn = 'DSN'
                 Named = @{ From = 'alice@example.com'; To = 'bob@example.com'; Subject = 'DSN'; Body = 'x'; DeliveryNotificationOption = 'OnFailure' } }
             @{ Name = 'credentials without TLS (plaintext credentials need -AllowUnencryptedAuthentication)'

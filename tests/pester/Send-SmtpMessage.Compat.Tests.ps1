@@ -145,6 +145,14 @@ Describe 'Send-SmtpMessage with Send-MailMessage''s parameters' {
             @((Read-Received $server.Messages[0]).Attachments).FileName | Should -Be @('extra.txt', 'report.csv', 'logo.png')
         }
 
+        It 'sends the message without attachments when the pipeline brings no file' {
+            $results = @() | Send-SmtpMessage @conn -From 'a@example.com' -To 'b@example.com' -Subject 'No files today'
+            @($results).Count | Should -Be 1
+            $message = Read-Received $server.WaitForMessage(5000)
+            $message.Subject | Should -Be 'No files today'
+            $message.Attachments | Should -BeNullOrEmpty
+        }
+
         It 'takes piped paths as text and sends over a session too' {
             $session = Connect-Smtp @conn
             try {
