@@ -85,13 +85,14 @@ public sealed partial class SmtpClient
         }
         if (Options.OAuthTokenProvider is { } tokenProvider)
         {
-            string user = Options.Credential?.UserName ?? throw new SmtpArgumentException("XOAUTH2 needs a user name in Credential.", nameof(Options.Credential));
-            string token = await tokenProvider(io.Token).ConfigureAwait(false);
-            await AuthenticateCoreAsync(io, user, token, new[] { SmtpAuthMechanism.XOAuth2 }).ConfigureAwait(false);
+            string user = Options.Credential?.UserName ?? throw new SmtpArgumentException(
+                "An OAuth login needs a user name in Credential.", nameof(Options.Credential));
+            await AuthenticateCoreAsync(io, user, null, tokenProvider, Options.AuthMechanisms).ConfigureAwait(false);
         }
         else if (Options.Credential is { } credential)
         {
-            await AuthenticateCoreAsync(io, credential.UserName, credential.Password, Options.AuthMechanisms).ConfigureAwait(false);
+            await AuthenticateCoreAsync(io, credential.UserName, credential.Password, null, Options.AuthMechanisms)
+                .ConfigureAwait(false);
         }
     }
 

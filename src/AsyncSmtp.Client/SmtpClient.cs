@@ -21,6 +21,7 @@ public sealed partial class SmtpClient : IDisposable
     private bool _greeted;
     private bool _authenticated;
     private string? _userName;
+    private string? _authMechanism;
     private SmtpResponse? _greeting;
     private string? _cipherSuite;
     private X509Certificate2? _remoteCertificate;
@@ -116,5 +117,6 @@ public sealed partial class SmtpClient : IDisposable
         _greeted = false;
         _authenticated = false;
         _userName = null;
+        _authMechanism = null;
     }
 }

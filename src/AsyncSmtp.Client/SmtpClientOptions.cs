@@ -62,7 +62,10 @@ public sealed class SmtpClientOptions
     /// <summary>Log in with these after connecting (and after STARTTLS).</summary>
     public NetworkCredential? Credential { get; set; }
 
-    /// <summary>Gives the XOAUTH2 bearer token; the user name comes from <see cref="Credential"/>.</summary>
+    /// <summary>
+    /// Gives the OAuth bearer token for OAUTHBEARER/XOAUTH2, at each login and once more when the server
+    /// refuses a token; the user name comes from <see cref="Credential"/>.
+    /// </summary>
     public Func<CancellationToken, Task<string>>? OAuthTokenProvider { get; set; }
 
     /// <summary>The mechanisms to try, in order; null: every supported one the server offers, strongest first.</summary>

@@ -15,6 +15,8 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     // How long a stopped cmdlet waits for its work to notice the cancellation before returning anyway.
     private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(750);
 
+    private static readonly AsyncLocal<AsyncPSCmdlet?> CurrentCmdlet = new();
+
     private readonly CancellationTokenSource _stop = new();
     private readonly BlockingCollection<PumpItem> _queue = new(new ConcurrentQueue<PumpItem>());
     private readonly object _pumpGate = new();
@@ -68,6 +70,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     private Task Start(Func<CancellationToken, Task> work)
     {
+        // The work (and whatever it calls, a session's token script block) knows which cmdlet's pump serves it.
+        var previous = CurrentCmdlet.Value;
+        CurrentCmdlet.Value = this;
         try
         {
             return work(_stop.Token) ?? Task.CompletedTask;
@@ -76,7 +81,17 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         {
             return Task.FromException(error);
         }
+        finally
+        {
+            CurrentCmdlet.Value = previous;
+        }
     }
+
+    /// <summary>The cmdlet whose asynchronous work is running here, if any.</summary>
+    internal static AsyncPSCmdlet? Current => CurrentCmdlet.Value;
+
+    /// <summary>Runs <paramref name="action"/> on the pipeline thread (script blocks must run there).</summary>
+    internal Task<T> InvokeOnPipelineThreadAsync<T>(Func<T> action) => Post(action);
 
     private void RunQueued()
     {

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Net;
-using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using AsyncSmtp.Client;
 
@@ -41,11 +40,13 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
     public PSCredential? Credential { get; set; }
 
     [Parameter(ParameterSetName = ConnectSet)]
-    [ValidateSet("Plain", "Login", "CramMd5", "XOAuth2", IgnoreCase = true)]
+    [ValidateSet("ScramSha256", "ScramSha1", "CramMd5", "Plain", "Login", "XOAuth2", "OAuthBearer", IgnoreCase = true)]
     public string[]? AuthenticationMethod { get; set; }
 
+    /// <summary>A SecureString, or a script block that returns the token (run for each login).</summary>
     [Parameter(ParameterSetName = ConnectSet)]
-    public SecureString? OAuthToken { get; set; }
+    [ValidateNotNull]
+    public object? OAuthToken { get; set; }
 
     /// <summary>The XOAUTH2 user when no -Credential is given.</summary>
     [Parameter(ParameterSetName = ConnectSet)]
@@ -87,6 +88,10 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
             ThrowUsageError("-UseTls, -StartTls and -NoTls are mutually exclusive: give at most one.", "UseTls");
         if (OAuthToken is not null && Credential is null && UserName is null)
             ThrowUsageError("-OAuthToken needs a user name: give -UserName or -Credential.", "OAuthToken");
+        var tokenSource = OAuthToken is null ? null : OAuthTokenSource.From(OAuthToken);
+        if (OAuthToken is not null && tokenSource is null)
+            ThrowUsageError("-OAuthToken takes a SecureString or a script block that returns the token, " +
+                "e.g. -OAuthToken { Get-AzAccessToken -ResourceUrl https://outlook.office365.com }.", "OAuthToken");
 
         string? host = SmtpServer ?? DefaultServer();
         if (host is null && UnixSocket is null)
@@ -109,12 +114,10 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
             AuthMechanisms = AuthenticationMethod?.Select(ParseMechanism).ToArray(),
         };
         if (ClientCertificate is not null) options.ClientCertificates = new X509CertificateCollection { ClientCertificate };
-        if (OAuthToken is not null)
+        if (tokenSource is not null)
         {
-            string token = new NetworkCredential(string.Empty, OAuthToken).Password;
             options.Credential = new NetworkCredential(Credential?.UserName ?? UserName, string.Empty);
-            options.OAuthTokenProvider = _ => Task.FromResult(token);
-            options.AuthMechanisms ??= new[] { SmtpAuthMechanism.XOAuth2 };
+            options.OAuthTokenProvider = tokenSource.GetAsync;
         }
         else if (Credential is not null)
         {
@@ -167,13 +170,8 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
         return string.IsNullOrWhiteSpace(text) ? null : text;
     }
 
-    private static SmtpAuthMechanism ParseMechanism(string name) => name.ToUpperInvariant() switch
-    {
-        "PLAIN" => SmtpAuthMechanism.Plain,
-        "LOGIN" => SmtpAuthMechanism.Login,
-        "CRAMMD5" => SmtpAuthMechanism.CramMd5,
-        _ => SmtpAuthMechanism.XOAuth2,
-    };
+    private static SmtpAuthMechanism ParseMechanism(string name) =>
+        (SmtpAuthMechanism)Enum.Parse(typeof(SmtpAuthMechanism), name, ignoreCase: true);
 
     protected override void Dispose(bool disposing)
     {

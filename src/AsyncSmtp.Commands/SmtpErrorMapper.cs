@@ -18,13 +18,20 @@ internal static class SmtpErrorMapper
         string errorId = ErrorIdOf(error, fallbackErrorId);
         var category = error is SmtpException { IsTransient: true } ? ErrorCategory.ResourceUnavailable : CategoryOf(errorId);
         var record = new ErrorRecord(error, errorId, category, target);
+        string? action = (error as SmtpAuthenticationException)?.RecommendedAction;
         if (error is SmtpException { Response: { } reply })
         {
             string text = error.Message.IndexOf(reply.Message, StringComparison.Ordinal) >= 0
                 ? error.Message
                 : $"{error.Message} The server replied: {reply.Code} {reply.Message}";
             record.ErrorDetails = new ErrorDetails(text);
-            if (reply.IsTransient) record.ErrorDetails.RecommendedAction = "The refusal is temporary (4xx): try again later.";
+            action ??= ProviderReplies.Explain(errorId, reply)
+                ?? (reply.IsTransient ? "The refusal is temporary (4xx): try again later." : null);
+        }
+        if (action is not null)
+        {
+            record.ErrorDetails ??= new ErrorDetails(error.Message);
+            record.ErrorDetails.RecommendedAction = action;
         }
         return record;
     }

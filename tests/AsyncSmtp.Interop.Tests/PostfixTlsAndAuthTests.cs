@@ -56,6 +56,8 @@ public sealed class PostfixTlsAndAuthTests : InteropTest
     [InlineData(SmtpAuthMechanism.Plain, "PLAIN")]
     [InlineData(SmtpAuthMechanism.Login, "LOGIN")]
     [InlineData(SmtpAuthMechanism.CramMd5, "CRAM-MD5")]
+    [InlineData(SmtpAuthMechanism.ScramSha256, "SCRAM-SHA-256")]
+    [InlineData(SmtpAuthMechanism.ScramSha1, "SCRAM-SHA-1")]
     public async Task Auth_EachMechanism_LogsIn(SmtpAuthMechanism mechanism, string wireName)
     {
         var log = new ProtocolLog();
@@ -68,6 +70,7 @@ public sealed class PostfixTlsAndAuthTests : InteropTest
         Assert.True(client.IsAuthenticated);
         Assert.Equal(Postfix.UserName, client.AuthenticatedUserName);
         Assert.StartsWith("AUTH " + wireName, log.Command("AUTH"));
+        Assert.Equal(wireName, client.AuthenticationMechanism);
         Assert.DoesNotContain(Postfix.Password, log.ToString());
         await client.QuitAsync(Timeout);
     }
@@ -88,12 +91,17 @@ public sealed class PostfixTlsAndAuthTests : InteropTest
     }
 
     [PostfixFact]
-    public async Task Auth_WrongPassword_ThrowsAuthenticationException()
+    public async Task Auth_WrongPassword_IsOneFailedLoginAndThrowsAuthenticationException()
     {
-        using var client = new SmtpClient(Postfix.Options(credential: new NetworkCredential(Postfix.UserName, "not-the-password")));
+        var log = new ProtocolLog();
+        var wrong = new NetworkCredential(Postfix.UserName, "not-the-password");
+        using var client = new SmtpClient(Postfix.Options(log, wrong));
 
         var error = await Assert.ThrowsAsync<SmtpAuthenticationException>(() => client.ConnectAsync(Timeout));
 
+        // Account lockout: postfix offers five mechanisms; a wrong password still costs one failed login.
+        Assert.Equal(new[] { "SCRAM-SHA-256" }, error.MechanismsTried);
+        Assert.Single(log.Commands, c => c.StartsWith("AUTH ", StringComparison.Ordinal));
         Assert.Equal(535, error.Code);
         Assert.Equal("5.7.8", error.EnhancedStatusCode);
         Assert.DoesNotContain("not-the-password", error.ToString());

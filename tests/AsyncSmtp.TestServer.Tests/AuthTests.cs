@@ -137,6 +137,33 @@ public sealed class AuthTests
         Assert.StartsWith("235 ", await client.CommandAsync("AUTH PLAIN " + B64("\0alice\0s3cret")));
     }
 
+    [Fact]
+    public async Task OAuthBearer_accepts_only_the_exact_gs2_framing()
+    {
+        await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions
+        {
+            Users = { ["alice"] = "tok" },
+            Extensions = new List<string> { "ENHANCEDSTATUSCODES", "AUTH OAUTHBEARER" },
+        });
+        await using var client = await GreetedAsync(server);
+
+        // A missing comma after the user, a client that claims channel binding, a missing final ^A.
+        string[] wrongs =
+        {
+            "n,a=alice\u0001auth=Bearer tok\u0001\u0001",
+            "y,a=alice,\u0001auth=Bearer tok\u0001\u0001",
+            "n,a=alice,\u0001auth=Bearer tok\u0001",
+        };
+        foreach (var wrong in wrongs)
+        {
+            Assert.StartsWith("334 ", await client.CommandAsync("AUTH OAUTHBEARER " + B64(wrong)));
+            Assert.StartsWith("535 ", await client.CommandAsync("AQ=="));
+        }
+
+        var right = B64("n,a=alice,\u0001auth=Bearer tok\u0001\u0001");
+        Assert.StartsWith("235 ", await client.CommandAsync("AUTH OAUTHBEARER " + right));
+    }
+
     private static async Task<RawSmtpClient> GreetedAsync(SmtpTestServer server)
     {
         var (client, _) = await RawSmtpClient.ConnectAndGreetAsync(server);

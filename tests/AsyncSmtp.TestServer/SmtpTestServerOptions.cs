@@ -59,6 +59,9 @@ public sealed class SmtpTestServerOptions
     /// <summary>Message bodies (DATA or all BDAT chunks) above this many bytes are read, discarded and refused with 552.</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>End SCRAM logins with a wrong server signature, as a server without the password would.</summary>
+    public bool ForgeScramSignature { get; set; }
+
     /// <summary>A certificate with a private key to use instead of the one made at run time.</summary>
     public X509Certificate2? Certificate { get; set; }
 
@@ -77,5 +80,6 @@ public sealed class SmtpTestServerOptions
         MaxLineLength = MaxLineLength,
         MaxMessageBytes = MaxMessageBytes,
         Certificate = Certificate,
+        ForgeScramSignature = ForgeScramSignature,
     };
 }

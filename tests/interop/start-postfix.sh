@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Configures Debian's postfix as a loopback-only interop server for the AsyncSmtp tests and starts it
 # (or reloads it when it already runs). Idempotent; run as root. Recipe: /work/shared/servers.md.
-#   - 127.0.0.1/::1 port 25, STARTTLS with a self-signed certificate for localhost, AUTH (PLAIN
-#     LOGIN CRAM-MD5 from sasldb) only after STARTTLS, SMTPUTF8, CHUNKING, PIPELINING, DSN;
+#   - 127.0.0.1/::1 port 25, STARTTLS with a self-signed certificate for localhost, AUTH
+#     (SCRAM-SHA-256 SCRAM-SHA-1 CRAM-MD5 PLAIN LOGIN, all from the one sasldb user) only after
+#     STARTTLS, SMTPUTF8, CHUNKING, PIPELINING, DSN;
 #     port 465 (implicit TLS) and 587 (STARTTLS mandatory) alike;
 #   - every *@example.test delivered into one maildir, /var/mail/vhosts/sink/;
 #   - other domains refused (554 5.7.1) unless authenticated, and never delivered anywhere.
@@ -62,7 +63,7 @@ mkdir -p /etc/postfix/sasl
 cat > /etc/postfix/sasl/smtpd.conf <<'CONF'
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
-mech_list: PLAIN LOGIN CRAM-MD5
+mech_list: SCRAM-SHA-256 SCRAM-SHA-1 CRAM-MD5 PLAIN LOGIN
 CONF
 
 echo "$password" | saslpasswd2 -p -c -u "$myhostname" "$user"

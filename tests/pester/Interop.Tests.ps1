@@ -219,7 +219,7 @@ Describe 'postfix through the cmdlets' -Skip:$skipPostfix {
             $session = Connect-Smtp @tls
             try {
                 $extensions = $session | Get-SmtpExtension
-                ($extensions | Where-Object Name -EQ 'AUTH').Parameters | Sort-Object | Should -Be @('CRAM-MD5', 'LOGIN', 'PLAIN')
+                ($extensions | Where-Object Name -EQ 'AUTH').Parameters | Sort-Object | Should -Be @('CRAM-MD5', 'LOGIN', 'PLAIN', 'SCRAM-SHA-1', 'SCRAM-SHA-256')
                 $extensions.Name | Should -Contain 'CHUNKING'
                 $extensions.Name | Should -Contain 'SMTPUTF8'
                 $extensions.Name | Should -Not -Contain 'STARTTLS'

@@ -85,7 +85,7 @@ Describe 'The parameter contract' {
 
     It 'restricts -AuthenticationMethod to the mechanisms the client speaks' {
         $set = (Get-Command Connect-Smtp).Parameters['AuthenticationMethod'].Attributes | Where-Object { $_ -is [ValidateSet] }
-        $set.ValidValues | Should -Be @('Plain', 'Login', 'CramMd5', 'XOAuth2')
+        $set.ValidValues | Should -Be @('ScramSha256', 'ScramSha1', 'CramMd5', 'Plain', 'Login', 'XOAuth2', 'OAuthBearer')
     }
 
     It 'takes the session from the pipeline in every session cmdlet' {

@@ -57,14 +57,32 @@ public sealed class SmtpDataException : SmtpResponseException
     public SmtpDataException(SmtpResponse response) : base(Describe("Message refused", response), response) { }
 }
 
-/// <summary>Every authentication mechanism tried was refused.</summary>
-public sealed class SmtpAuthenticationException : SmtpResponseException
+/// <summary>
+/// The login failed: the server refused it (<see cref="SmtpException.Response"/> is its last reply),
+/// or the client stopped it first (an OAuth token the server would refuse). Never holds a secret. The
+/// connection stays usable, except after a SCRAM server that did not prove it knows the password:
+/// the client closes that one, as it may be an impostor.
+/// </summary>
+public sealed class SmtpAuthenticationException : SmtpCommandException
 {
-    public SmtpAuthenticationException(string mechanism, SmtpResponse response)
-        : base(Describe($"Authentication with {mechanism} refused", response), response)
+    public SmtpAuthenticationException(string message, SmtpResponse? response, IReadOnlyList<string> mechanismsTried,
+        string? recommendedAction = null)
+        : base(message, response)
     {
-        Mechanism = mechanism;
+        MechanismsTried = mechanismsTried;
+        RecommendedAction = recommendedAction;
     }
 
-    public string Mechanism { get; }
+    /// <summary>Stopped before anything was sent, for the reason <paramref name="message"/> gives.</summary>
+    public SmtpAuthenticationException(string message, string recommendedAction)
+        : this(message, null, Array.Empty<string>(), recommendedAction) { }
+
+    /// <summary>The SASL names of the mechanisms tried, in order; empty when none was.</summary>
+    public IReadOnlyList<string> MechanismsTried { get; }
+
+    /// <summary>The last mechanism tried, or null.</summary>
+    public string? Mechanism => MechanismsTried.Count > 0 ? MechanismsTried[MechanismsTried.Count - 1] : null;
+
+    /// <summary>What the user can do about it, when the client knows (an expired token, a wrong audience).</summary>
+    public string? RecommendedAction { get; }
 }

@@ -25,10 +25,20 @@ internal sealed record SaslOutcome(string? User, int Code, string Enhanced, stri
     public static SaslOutcome BadEncoding() => new(null, 501, "5.5.2", "Cannot decode response");
 }
 
-/// <summary>Server side of AUTH PLAIN, LOGIN, CRAM-MD5 (RFC 4616, draft-murchison-sasl-login, RFC 2195) and XOAUTH2.</summary>
-internal sealed class SaslAuthenticator(IReadOnlyDictionary<string, string> users, string serverName, ISaslChannel channel)
+/// <summary>
+/// Server side of AUTH PLAIN, LOGIN, CRAM-MD5 (RFC 4616, draft-murchison-sasl-login, RFC 2195), XOAUTH2,
+/// OAUTHBEARER (RFC 7628) and SCRAM-SHA-1/SCRAM-SHA-256 (RFC 5802, RFC 7677).
+/// </summary>
+internal sealed class SaslAuthenticator(
+    IReadOnlyDictionary<string, string> users,
+    string serverName,
+    ISaslChannel channel,
+    bool forgeScramSignature = false)
 {
-    public static readonly string[] Mechanisms = { "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2" };
+    public static readonly string[] Mechanisms =
+    {
+        "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER", "SCRAM-SHA-1", "SCRAM-SHA-256",
+    };
 
     /// <summary>Runs the exchange; null when the client went away in the middle.</summary>
     public Task<SaslOutcome?> RunAsync(string mechanism, string? initialResponse) => mechanism switch
@@ -37,6 +47,9 @@ internal sealed class SaslAuthenticator(IReadOnlyDictionary<string, string> user
         "LOGIN" => LoginAsync(initialResponse),
         "CRAM-MD5" => CramMd5Async(),
         "XOAUTH2" => XOAuth2Async(initialResponse),
+        "OAUTHBEARER" => OAuthBearerAsync(initialResponse),
+        "SCRAM-SHA-1" => ScramAsync(HashAlgorithmName.SHA1, initialResponse),
+        "SCRAM-SHA-256" => ScramAsync(HashAlgorithmName.SHA256, initialResponse),
         _ => throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "Unsupported mechanism."),
     };
 
@@ -133,8 +146,59 @@ internal sealed class SaslAuthenticator(IReadOnlyDictionary<string, string> user
 
         // Like Gmail: a JSON error as a challenge; the client answers with an empty line, then 535.
         const string error = """{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}""";
-        await channel.SendLineAsync("334 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(error))).ConfigureAwait(false);
-        return await channel.ReadLineAsync().ConfigureAwait(false) is null ? null : SaslOutcome.Failure();
+        return await BearerErrorAsync(error, string.Empty).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// RFC 7628, strictly: GS2 header "n,a=" user "," (no channel binding), then ^A-separated key=value
+    /// pairs with "auth=Bearer " T, ending ^A ^A. Anything else in the framing is a failure.
+    /// </summary>
+    private async Task<SaslOutcome?> OAuthBearerAsync(string? initialResponse)
+    {
+        var response = await ResponseAsync(initialResponse, string.Empty).ConfigureAwait(false);
+        if (response.Outcome is not null || response.Bytes is null)
+        {
+            return response.Outcome;
+        }
+
+        var text = Encoding.UTF8.GetString(response.Bytes);
+        var headerEnd = text.IndexOf('\x01', StringComparison.Ordinal);
+        var header = headerEnd < 0 ? string.Empty : text[..headerEnd];
+        var pairs = headerEnd < 0 || headerEnd > text.Length - 3 || !text.EndsWith("\x01\x01", StringComparison.Ordinal)
+            ? Array.Empty<string>()
+            : text[(headerEnd + 1)..^2].Split('\x01');
+        var user = header.StartsWith("n,a=", StringComparison.Ordinal) && header.EndsWith(',')
+            ? header[4..^1].Replace("=2C", ",").Replace("=3D", "=")
+            : null;
+        var token = pairs.FirstOrDefault(p => p.StartsWith("auth=Bearer ", StringComparison.Ordinal))?[12..];
+        if (user is not null && token is not null && Verify(user, token))
+        {
+            return SaslOutcome.Success(user);
+        }
+
+        // RFC 7628 section 3.2.2: the error as a challenge; the client answers with ^A, then 535.
+        return await BearerErrorAsync("""{"status":"invalid_token","scope":"smtp"}""", "AQ==").ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the JSON error challenge; the client must answer <paramref name="acknowledgement"/>.</summary>
+    private async Task<SaslOutcome?> BearerErrorAsync(string json, string acknowledgement)
+    {
+        var challenge = "334 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
+        await channel.SendLineAsync(challenge).ConfigureAwait(false);
+        var answer = await channel.ReadLineAsync().ConfigureAwait(false);
+        return answer is null ? null : answer == acknowledgement ? SaslOutcome.Failure() : SaslOutcome.BadEncoding();
+    }
+
+    private async Task<SaslOutcome?> ScramAsync(HashAlgorithmName hash, string? initialResponse)
+    {
+        var response = await ResponseAsync(initialResponse, string.Empty).ConfigureAwait(false);
+        if (response.Outcome is not null || response.Bytes is null)
+        {
+            return response.Outcome;
+        }
+
+        var server = new ScramServer(hash, users, forgeScramSignature);
+        return await server.RunAsync(response.Bytes, channel).ConfigureAwait(false);
     }
 
     private bool Verify(string user, string password) =>

@@ -379,7 +379,8 @@ internal sealed partial class SmtpSession
             return await ReplyAsync(refusal).ConfigureAwait(false);
         }
 
-        var authenticator = new SaslAuthenticator(_options.Users.AsReadOnly(), _options.ServerName, this);
+        var authenticator = new SaslAuthenticator(
+            _options.Users.AsReadOnly(), _options.ServerName, this, _options.ForgeScramSignature);
         if (await authenticator.RunAsync(mechanism, parts.Length == 2 ? parts[1] : null).ConfigureAwait(false) is not { } outcome)
         {
             return false;
