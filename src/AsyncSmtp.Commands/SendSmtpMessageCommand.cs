@@ -72,7 +72,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     public System.Text.Encoding? Encoding { get; set; }
 
     /// <summary>Send-MailMessage's -SmtpServer position (3, after To, Subject and Body), on this cmdlet only.</summary>
-    [Parameter(ParameterSetName = ConnectSet, Position = 3)]
+    [Parameter(ParameterSetName = ConnectSet, Position = 3, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "HostName", "Server")]
     [ValidateNotNullOrEmpty]
     public override string? SmtpServer { get; set; }
@@ -399,6 +399,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     private SmtpMessage? Load(string path)
     {
+        if (FileArguments.Check(this, path, nameof(Path)) is { } problem)
+        {
+            WriteError(problem);
+            return null;
+        }
         try
         {
             return SmtpMessageFactory.Load(path);
