@@ -388,7 +388,7 @@ Describe 'Send-SmtpMessage' {
             $clock.ElapsedMilliseconds | Should -BeLessThan 1500
             $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
             $session.IsConnected | Should -BeFalse
-            $server.Messages | Should -BeNullOrEmpty
+            $server.Messages | Where-Object { $_.Text -match 'Subject: stop' } | Should -BeNullOrEmpty
             $run.PowerShell.Dispose()
         }
     }
@@ -402,7 +402,8 @@ Describe 'Send-SmtpMessage' {
             $run.PowerShell.Stop()
             $clock.ElapsedMilliseconds | Should -BeLessThan 1500
             $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
-            $server.Messages | Should -BeNullOrEmpty
+            # Only this test's message: the read-timeout test's server session accepts its own once its delay is over.
+            $server.Messages | Where-Object { $_.Text -match 'Subject: stop' } | Should -BeNullOrEmpty
             $run.PowerShell.Dispose()
         }
     }
