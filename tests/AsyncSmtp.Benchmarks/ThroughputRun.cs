@@ -7,7 +7,8 @@ namespace AsyncSmtp.Benchmarks;
 /// dynamic PGO keep speeding the code up for seconds, so one short warm-up leaves the first timed repetition
 /// slow), then timed repetitions of <c>count</c> messages spread over <c>connections</c> connections opened
 /// at once. Each repetition is timed from the first connect to the last QUIT. Also reports process CPU time
-/// (all threads, thread-pool spinning included) and managed allocations per message.
+/// (all threads, thread-pool spinning included) and managed allocations per message, and how many messages
+/// the sink got in all (warm-up included), over which build/Bench.ps1 spreads the sink's CPU time.
 /// </summary>
 internal static class ThroughputRun
 {
@@ -24,23 +25,29 @@ internal static class ThroughputRun
         string body = SampleMessages.Body(args.Number("body-bytes", SampleMessages.DefaultBodyBytes));
         var workload = Workload.Create(client, args.Text("host", "127.0.0.1"), args.Number("port", 2525), body);
 
+        long sent = 0;
         var warming = Stopwatch.StartNew();
         do
         {
-            await RepeatAsync(workload, Math.Max(warmup, connections), connections, perRepetitionLimit).ConfigureAwait(false);
+            int warmupCount = Math.Max(warmup, connections);
+            await RepeatAsync(workload, warmupCount, connections, perRepetitionLimit).ConfigureAwait(false);
+            sent += warmupCount;
         }
         while (warming.Elapsed < warmupTime);
 
         var rates = new List<double>();
         var cpuPerMessage = new List<double>();
         var allocatedPerMessage = new List<double>();
+        var workItemsPerMessage = new List<double>();
         var started = Stopwatch.StartNew();
         for (int rep = 0; rep < repetitions && (rep == 0 || started.Elapsed < budget); rep++)
         {
             var sample = await RepeatAsync(workload, count, connections, perRepetitionLimit).ConfigureAwait(false);
+            sent += count;
             rates.Add(count / sample.Wall.TotalSeconds);
             cpuPerMessage.Add(sample.Cpu.TotalMilliseconds * 1000 / count);
             allocatedPerMessage.Add((double)sample.Allocated / count);
+            workItemsPerMessage.Add((double)sample.WorkItems / count);
         }
 
         return new
@@ -49,15 +56,18 @@ internal static class ThroughputRun
             client,
             connections,
             messages = count,
+            messagesSent = workload.SendsMail ? sent : 0,
             messageBytes = SampleMessages.WireSize(SampleMessages.Mime(0, body)),
             rates,
             medianRate = Statistics.Median(rates),
             cpuMicrosecondsPerMessage = Statistics.Median(cpuPerMessage),
             allocatedBytesPerMessage = Statistics.Median(allocatedPerMessage),
+            threadPoolWorkItemsPerMessage = Statistics.Median(workItemsPerMessage),
         };
     }
 
-    private readonly record struct Sample(TimeSpan Wall, TimeSpan Cpu, long Allocated);
+    /// <summary>WorkItems: thread-pool work items completed, about one per hop of a continuation onto the pool.</summary>
+    private readonly record struct Sample(TimeSpan Wall, TimeSpan Cpu, long Allocated, long WorkItems);
 
     private static async Task<Sample> RepeatAsync(Workload workload, int count, int connections, TimeSpan limit)
     {
@@ -69,6 +79,7 @@ internal static class ThroughputRun
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var wall = Stopwatch.StartNew();
         var slices = Enumerable.Range(0, connections).Select(c =>
         {
@@ -79,7 +90,8 @@ internal static class ThroughputRun
         await Task.WhenAll(slices).ConfigureAwait(false);
         wall.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        long workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
         process.Refresh();
-        return new Sample(wall.Elapsed, process.TotalProcessorTime - cpuBefore, allocated);
+        return new Sample(wall.Elapsed, process.TotalProcessorTime - cpuBefore, allocated, workItems);
     }
 }
