@@ -47,6 +47,7 @@ internal static class SmtpErrorMapper
         SmtpConnectTimeoutException => SmtpErrorIds.ConnectTimeout,
         SmtpTlsException => SmtpErrorIds.TlsFailed,
         SmtpConnectException => SmtpErrorIds.ConnectFailed,
+        SmtpDeliveryUncertainException => SmtpErrorIds.DeliveryUncertain,
         SmtpReadTimeoutException => SmtpErrorIds.ReadTimeout,
         SmtpServerDisconnectedException => SmtpErrorIds.ServerDisconnected,
         SmtpStartTlsNotSupportedException => SmtpErrorIds.StartTlsNotSupported,
@@ -84,6 +85,7 @@ internal static class SmtpErrorMapper
         SmtpErrorIds.ExtensionNotSupported => ErrorCategory.NotImplemented,
         SmtpErrorIds.CommandNotAllowed or SmtpErrorIds.SessionClosed => ErrorCategory.InvalidOperation,
         SmtpErrorIds.PathNotFound => ErrorCategory.ObjectNotFound,
+        SmtpErrorIds.DeliveryUncertain => ErrorCategory.ResourceUnavailable,
         _ => ErrorCategory.NotSpecified,
     };
 }
