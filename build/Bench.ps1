@@ -4,76 +4,129 @@
     Runs AsyncSmtp side by side with its peers against one loopback smtp-sink and writes docs/performance.md.
 .DESCRIPTION
     Called by `dotnet pwsh ./build.ps1 -Task Bench`. Builds everything it needs in Release (the module and
-    tests/AsyncSmtp.Benchmarks), starts postfix's smtp-sink on a free loopback port, measures every client
-    on the same 2 KB message and a 10 MB attachment, measures Import-Module, stops the sink, prints the
-    tables and writes them to docs/performance.md. Every measuring process is bounded in time; a client that
-    fails shows as FAILED with its error instead of stopping the run. Takes about five minutes on two cores.
+    tests/AsyncSmtp.Benchmarks), starts postfix's smtp-sink on a free loopback port and measures every row of
+    tests/bench/BenchRows.ps1 once per round, the rows interleaved, for -Rounds rounds; then large attachments
+    (10, 100 and 500 MB) and Import-Module. Every row reports the median and the range over its rounds of:
+    client CPU µs per message (user + system, all threads), allocated bytes per message, msg/s, the sink's
+    CPU µs per message, and the share of the machine's CPU stolen by the hypervisor while it ran. CPU time per
+    message is the primary figure: on a shared machine rates swing several-fold, CPU per message barely.
+    Every measuring process is bounded in time; a client that fails shows as FAILED with its error instead of
+    stopping the run. About 12 minutes on two quiet cores (the limit is 15).
+.PARAMETER Scale
+    Shrinks every message count (a smoke test of the harness: -Rounds 1 -Scale 0.01). A run with -Scale below
+    1 writes out/performance-smoke.md, never docs/performance.md.
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [string] $Root
+    [Parameter(Mandatory)] [string] $Root,
+    [ValidateRange(1, 20)] [int] $Rounds = 5,
+    [ValidateRange(0.001, 1)] [double] $Scale = 1
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 . (Join-Path $Root 'build/Common.ps1')
 . (Join-Path $Root 'tests/bench/BenchProcesses.ps1')
+. (Join-Path $Root 'tests/bench/BenchRows.ps1')
 . (Join-Path $Root 'tests/bench/BenchReport.ps1')
 
-# Message counts: enough for a stable median, small enough for the whole run to stay near five minutes.
-$fastCount = 8000           # .NET clients over open connections
-$cmdletCount = 5000         # the issue's 5,000-message pipeline
-$oneShotCount = 300         # Send-SmtpMessage one-shot
-$slowCount = 60             # System.Net.Mail and Send-MailMessage (about 20 messages/s here, see the report)
-$pythonCount = 3000
-$sourceCount = 10000
-$repetitions = 5            # the median of five shrugs off a burst of load from other work on the machine
-$slowRepetitions = 3        # for the rows at about 20 messages/s
+# A row whose hypervisor steal exceeded this share of the machine's CPU time in some round is marked disturbed.
+$disturbedStealPercent = 5
+# The whole run's limit, and what the large attachments and Import-Module take after the rounds (about two
+# minutes on two cores: 610 MB of attachments written, eight sends, ten pwsh starts), with a margin.
+$budgetSeconds = 15 * 60
+$reserveSeconds = 200
 
-function Invoke-BenchmarkProgram([string[]] $Arguments, [int] $Repetitions = $repetitions) {
-    Invoke-Measurement -FilePath 'dotnet' -ArgumentList (@($benchDll) + $Arguments + @('--port', "$($sink.Port)", '--reps', "$Repetitions")) -TimeoutSeconds 150
+function Invoke-BenchmarkProgram([string[]] $Arguments, [int] $TimeoutSeconds = 150) {
+    Invoke-Measurement -FilePath 'dotnet' -ArgumentList (@($benchDll) + $Arguments + @('--port', "$($sink.Port)")) -TimeoutSeconds $TimeoutSeconds
 }
 
-function Invoke-CmdletMeasurement([string] $Mode, [int] $Count, [int] $Warmup, [int] $Repetitions = $repetitions) {
-    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/bench/Measure-Cmdlets.ps1'),
-        '-Mode', $Mode, '-ModulePath', $modulePath, '-BodyFile', $bodyFile, '-Port', "$($sink.Port)",
-        '-Count', "$Count", '-Repetitions', "$Repetitions", '-Warmup', "$Warmup")
-    Invoke-Measurement -FilePath 'dotnet' -ArgumentList $arguments -WorkingDirectory $Root -TimeoutSeconds 150
-}
-
-function Invoke-AiosmtplibMeasurement([int] $Connections) {
-    $check = Invoke-BoundedProcess -FilePath '/usr/bin/python3' -ArgumentList @('-c', 'import aiosmtplib') -TimeoutSeconds 30
-    if ($check.ExitCode -ne 0) { return [pscustomobject]@{ error = 'python3-aiosmtplib is not installed (apt-get install python3-aiosmtplib)' } }
-    $arguments = @((Join-Path $Root 'tests/bench/aiosmtplib_bench.py'), '--port', "$($sink.Port)", '--count', "$pythonCount",
-        '--connections', "$Connections", '--reps', "$repetitions", '--warmup', '300', '--body-file', $bodyFile)
-    Invoke-Measurement -FilePath '/usr/bin/python3' -ArgumentList $arguments -TimeoutSeconds 150
-}
-
-function Measure-SmtpSource([int] $Sessions) {
-    # A C client's practical limit; timed as a whole process (its start-up is a millisecond or two).
-    $target = "127.0.0.1:$($sink.Port)"
-    $null = Invoke-BoundedProcess -FilePath 'smtp-source' -ArgumentList @('-d', '-s', "$Sessions", '-m', '1000', '-l', '2000', $target) -TimeoutSeconds 60
-    $rates = @()
-    foreach ($n in 1..$repetitions) {
-        $run = Invoke-BoundedProcess -FilePath 'smtp-source' -ArgumentList @('-d', '-s', "$Sessions", '-m', "$sourceCount", '-l', '2000', $target) -TimeoutSeconds 60
-        if ($run.TimedOut -or $run.ExitCode -ne 0) { return [pscustomobject]@{ error = "smtp-source: exit code $($run.ExitCode) $($run.Error.Trim())" } }
-        $rates += $sourceCount / $run.Seconds
+function Invoke-Row($Row) {
+    # One sample of one row: its measuring process runs a warm-up and one timed repetition.
+    $optional = { param([string] $Name, [string] $Flag) if ($null -ne $Row[$Name]) { @($Flag, "$($Row[$Name])") } }
+    if ($Scale -lt 1) { $Row.WarmupSeconds = 0 }   # a smoke test checks the harness, not the figures
+    $extra = @($Row['Arguments'] ?? @())
+    switch ($Row.Kind) {
+        'program' {
+            $arguments = @('throughput', '--client', $Row.Client, '--count', "$($Row.Count)", '--reps', '1',
+                '--connections', "$([math]::Max(1, $Row.Connections))") + (& $optional Warmup '--warmup') +
+                (& $optional WarmupSeconds '--warmup-seconds') + (& $optional BodyBytes '--body-bytes') + $extra
+            Invoke-BenchmarkProgram $arguments
+        }
+        'cmdlets' {
+            $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/bench/Measure-Cmdlets.ps1'),
+                '-Mode', $Row.Client, '-ModulePath', $modulePath, '-BodyFile', $bodyFile, '-Port', "$($sink.Port)",
+                '-Count', "$($Row.Count)", '-Repetitions', '1') + (& $optional Warmup '-Warmup') +
+                (& $optional WarmupSeconds '-WarmupSeconds') + $extra
+            Invoke-Measurement -FilePath 'dotnet' -ArgumentList $arguments -WorkingDirectory $Root -TimeoutSeconds 150
+        }
+        'python' {
+            if (-not $aiosmtplibInstalled) { return [pscustomobject]@{ error = 'python3-aiosmtplib is not installed (apt-get install python3-aiosmtplib)' } }
+            $arguments = @((Join-Path $Root 'tests/bench/aiosmtplib_bench.py'), '--port', "$($sink.Port)", '--count', "$($Row.Count)",
+                '--connections', "$($Row.Connections)", '--reps', '1', '--warmup', '300', '--body-file', $bodyFile) + $extra
+            Invoke-Measurement -FilePath '/usr/bin/python3' -ArgumentList $arguments -TimeoutSeconds 150
+        }
+        'source' { Invoke-SmtpSource -Port $sink.Port -Sessions $Row.Connections -Count $Row.Count }
+        default { throw "Unknown row kind '$($Row.Kind)' in tests/bench/BenchRows.ps1." }
     }
-    [pscustomobject]@{ rates = $rates; medianRate = Get-Median $rates }
 }
 
-function Measure-LargeMessage([string] $Client, [string] $Label) {
-    $runs = foreach ($n in 1..$slowRepetitions) { Invoke-BenchmarkProgram @('large', '--client', $Client, '--attachment', $attachmentFile) }
-    $failed = @($runs | Where-Object { $_.PSObject.Properties['error'] })
-    if ($failed) { return [pscustomobject]@{ Label = $Label; Error = $failed[0].error } }
+function Get-Spread([double[]] $Values) {
+    # Median and range of one figure over the rounds (never the best run).
+    if (-not $Values) { return $null }
+    $sorted = @($Values | Sort-Object)
+    [pscustomobject]@{ Median = Get-Median $Values; Min = $sorted[0]; Max = $sorted[-1] }
+}
+
+function Get-RowSummary($Row, $Samples) {
+    $good = @($Samples | Where-Object { -not $_.PSObject.Properties['error'] })
+    $failed = @($Samples | Where-Object { $_.PSObject.Properties['error'] })
+    $figure = { param([string] $Name) Get-Spread @($good | Where-Object { $null -ne $_.PSObject.Properties[$Name] -and $null -ne $_.$Name } | ForEach-Object { [double]$_.$Name }) }
+    $steal = @($Samples | Where-Object { $_.PSObject.Properties['stealPercent'] } | ForEach-Object stealPercent)
     [pscustomobject]@{
-        Label = $Label
-        Error = $null
-        WireBytes = $runs[0].wireBytes
-        Seconds = Get-Median $runs.seconds
-        PeakExtraBytes = Get-Median $runs.peakExtraBytes
-        AllocatedBytes = Get-Median $runs.allocatedBytes
-        PeakReset = -not ($runs.peakReset -contains $false)
+        Id = $Row.Id; Label = $Row.Label; Table = $Row.Table; Connections = $Row.Connections; Note = $Row['Note']
+        Count = $Row.Count; Rounds = $good.Count; Error = if ($failed) { $failed[0].error } else { $null }
+        Rate = & $figure medianRate; Cpu = & $figure cpuMicrosecondsPerMessage
+        Allocated = & $figure allocatedBytesPerMessage; SinkCpu = & $figure sinkCpuMicrosecondsPerMessage
+        StealMax = if ($steal) { ($steal | Measure-Object -Maximum).Maximum } else { 0 }
+        Disturbed = [bool]($steal | Where-Object { $_ -gt $disturbedStealPercent })
+    }
+}
+
+function New-LargeAttachment([string] $Path, [int] $Megabytes) {
+    # Random bytes, written a mebibyte at a time (a 500 MB array would itself distort nothing but this process).
+    $random = [Random]::new(5)
+    $chunk = [byte[]]::new(1MB)
+    $file = [IO.File]::Create($Path)
+    try { foreach ($n in 1..$Megabytes) { $random.NextBytes($chunk); $file.Write($chunk, 0, $chunk.Length) } }
+    finally { $file.Dispose() }
+}
+
+function Measure-LargeMessage($Plan) {
+    # Each client and size in a fresh process, the runs interleaved like the rows; medians.
+    $runs = @{}
+    foreach ($round in 1..($Plan | Measure-Object -Property Runs -Maximum).Maximum) {
+        foreach ($item in $Plan | Where-Object Runs -GE $round) {
+            $key = "$($item.Client)-$($item.Megabytes)"
+            if (-not $runs[$key]) { $runs[$key] = [Collections.Generic.List[object]]::new() }
+            $timeout = 60 + $item.Megabytes
+            $runs[$key].Add((Invoke-BenchmarkProgram @('large', '--client', $item.Client, '--attachment', $attachments[$item.Megabytes],
+                        '--timeout-seconds', "$timeout") ($timeout + 60)))
+        }
+    }
+    foreach ($item in $Plan) {
+        $results = $runs["$($item.Client)-$($item.Megabytes)"]
+        $failed = @($results | Where-Object { $_.PSObject.Properties['error'] })
+        if ($failed) { [pscustomobject]@{ Label = $item.Label; Client = $item.Client; Megabytes = $item.Megabytes; Error = $failed[0].error }; continue }
+        [pscustomobject]@{
+            Label = $item.Label; Client = $item.Client; Megabytes = $item.Megabytes; Error = $null; Runs = $results.Count
+            WireBytes = $results[0].wireBytes
+            Seconds = Get-Median $results.seconds
+            PeakExtraBytes = Get-Median $results.peakExtraBytes
+            PeakExtraMaxBytes = ($results.peakExtraBytes | Measure-Object -Maximum).Maximum
+            AllocatedBytes = Get-Median $results.allocatedBytes
+            PeakReset = -not ($results.peakReset -contains $false)
+        }
     }
 }
 
@@ -95,23 +148,28 @@ function New-Target([string] $Target, [string] $Measured, [bool] $Pass) {
     [pscustomobject]@{ Target = $Target; Measured = $Measured; Verdict = if ($Pass) { 'PASS' } else { 'FAIL' } }
 }
 
-function Get-Rate([string] $Id) {
-    $result = ($rows | Where-Object Id -EQ $Id).Result
-    if ($result.PSObject.Properties['error']) { $null } else { $result.medianRate }
+function Get-Figure([string] $Id, [string] $Figure) {
+    # A row's median of one figure (Cpu, Rate, ...), or $null when the row failed in every round.
+    $row = $summaries | Where-Object Id -EQ $Id
+    if (-not $row -or $row.Rounds -eq 0 -or -not $row.$Figure) { return $null }
+    $row.$Figure.Median
 }
 
-function New-ReferenceRatio([string] $Label, [string] $Id, [string] $OverId) {
-    # A ratio worth showing beside the targets that is not itself a target: its verdict says so.
-    $target = New-RatioTarget $Label $Id $OverId 0
-    $target.Verdict = 'reference'
-    $target
+function New-CpuTarget([string] $Target, [string] $Id, [double] $Maximum) {
+    $cpu = Get-Figure $Id 'Cpu'
+    if ($null -eq $cpu) { return New-Target $Target 'not measured (see the FAILED row)' $false }
+    New-Target $Target "$(Format-Number $cpu) µs/msg" ($cpu -le $Maximum)
 }
 
-function New-RatioTarget([string] $Target, [string] $Id, [string] $OverId, [double] $Minimum) {
-    $rate = Get-Rate $Id; $over = Get-Rate $OverId
-    if ($null -eq $rate -or $null -eq $over) { return New-Target $Target 'not measured (see the FAILED row)' $false }
-    $ratio = $rate / $over
-    New-Target $Target "$(Format-Number $ratio 'N2')× ($(Format-Number $rate) vs $(Format-Number $over) msg/s)" ($ratio -ge $Minimum)
+function New-RatioTarget([string] $Target, [string] $Id, [string] $OverId, [string] $Figure, [double] $Limit, [switch] $AtMost, [switch] $Reference) {
+    # Rate ratios must reach Limit; CPU ratios (-AtMost) must not exceed it. -Reference: shown, not judged.
+    $value = Get-Figure $Id $Figure; $over = Get-Figure $OverId $Figure
+    if ($null -eq $value -or $null -eq $over) { return New-Target $Target 'not measured (see the FAILED row)' $false }
+    $ratio = $value / $over
+    $unit = if ($Figure -eq 'Rate') { 'msg/s' } else { 'µs/msg' }
+    $judged = New-Target $Target "$(Format-Number $ratio 'N2')× ($(Format-Number $value) vs $(Format-Number $over) $unit)" ($AtMost ? $ratio -le $Limit : $ratio -ge $Limit)
+    if ($Reference) { $judged.Verdict = 'reference' }
+    $judged
 }
 
 $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -121,89 +179,58 @@ foreach ($tool in 'smtp-sink', 'smtp-source', 'postconf') {
 Invoke-ModuleBuild -Root $Root -Configuration Release
 $benchDll = Join-Path $Root 'tests/AsyncSmtp.Benchmarks/bin/Release/net10.0/AsyncSmtp.Benchmarks.dll'
 $modulePath = Join-Path (Get-ModuleOutputDir $Root) 'AsyncSmtp.psd1'
+$aiosmtplibInstalled = (Invoke-BoundedProcess -FilePath '/usr/bin/python3' -ArgumentList @('-c', 'import aiosmtplib') -TimeoutSeconds 30).ExitCode -eq 0
 $work = Join-Path ([IO.Path]::GetTempPath()) "asyncsmtp-bench-$PID"
 $null = New-Item -ItemType Directory -Force $work
 $bodyFile = Join-Path $work 'body.txt'
-$attachmentFile = Join-Path $work 'attachment.bin'
+$largePlan = @(
+    @{ Client = 'engine-smtpmessage'; Megabytes = 10; Runs = 3; Label = 'AsyncSmtp engine (SmtpMessage, as the cmdlets)' }
+    @{ Client = 'engine'; Megabytes = 10; Runs = 3; Label = 'AsyncSmtp engine (MimeMessage)' }
+    @{ Client = 'mailkit'; Megabytes = 10; Runs = 3; Label = 'MailKit SmtpClient' }
+    @{ Client = 'engine-smtpmessage'; Megabytes = 100; Runs = 1; Label = 'AsyncSmtp engine (SmtpMessage, as the cmdlets)' }
+    @{ Client = 'engine-smtpmessage'; Megabytes = 500; Runs = 1; Label = 'AsyncSmtp engine (SmtpMessage, as the cmdlets)' }
+)
+if ($Scale -lt 1) { $largePlan = @($largePlan | Where-Object Megabytes -EQ 10 | ForEach-Object { $_.Runs = 1; $_ }) }
+$attachments = @{}
 $sink = $null
 try {
     Invoke-Native dotnet $benchDll body --out $bodyFile
-    $random = [byte[]]::new(10MB)
-    [Random]::new(5).NextBytes($random)
-    [IO.File]::WriteAllBytes($attachmentFile, $random)
+    foreach ($megabytes in $largePlan.Megabytes | Sort-Object -Unique) {
+        $attachments[$megabytes] = Join-Path $work "attachment-$megabytes.bin"
+        New-LargeAttachment $attachments[$megabytes] $megabytes
+    }
 
     $sink = Start-SmtpSink
     $extensions = Get-SmtpExtensionList $sink.Port
     $loadBefore = Get-LoadAverage
     Write-Host "smtp-sink on 127.0.0.1:$($sink.Port) offers: $($extensions -join ', ')"
 
-    # One row per client and connection count, in the order they run: the rows a target compares run
-    # next to each other, so a burst of load from elsewhere on the machine hits both sides alike.
-    # Kind: program (tests/AsyncSmtp.Benchmarks), cmdlets (tests/bench/Measure-Cmdlets.ps1),
-    # python (tests/bench/aiosmtplib_bench.py), source (smtp-source).
-    $plan = @(
-        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 1; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)'
-            Note = 'SubmitAsync for each message, the verdicts awaited after the last: a message''s final reply is read with the next message''s envelope (RFC 2920 lets content lead a command group), one round trip per message. This is the path Send-SmtpMessage -Session takes.' }
-        @{ Kind = 'program'; Client = 'engine'; Connections = 1; Label = 'AsyncSmtp engine, C#, SendAsync one at a time (MimeMessage)'
-            Note = 'SendAsync awaits each final reply before the next message: two round trips per message (envelope and DATA in one write, then the body).' }
-        @{ Kind = 'program'; Client = 'mailkit'; Connections = 1; Label = 'MailKit SmtpClient' }
-        @{ Kind = 'program'; Client = 'engine-unpipelined'; Connections = 1; Label = 'Diagnostic: engine SendAsync with PIPELINING not used'
-            Note = 'UsePipelining = false: MAIL, RCPT and DATA each wait for their reply, four round trips per message. Against the SendAsync row (two) and the SubmitAsync row (one), what pipelining buys.' }
-        @{ Kind = 'source'; Client = 'smtp-source'; Connections = 1; Count = $sourceCount; Label = 'smtp-source (C), -d -l 2000' }
-        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 4; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)' }
-        @{ Kind = 'program'; Client = 'mailkit'; Connections = 4; Label = 'MailKit SmtpClient' }
-        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 8; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)' }
-        @{ Kind = 'program'; Client = 'mailkit'; Connections = 8; Label = 'MailKit SmtpClient' }
-        @{ Kind = 'source'; Client = 'smtp-source'; Connections = 8; Count = $sourceCount; Label = 'smtp-source (C), -d -l 2000' }
-        @{ Kind = 'program'; Client = 'engine-smtpmessage'; Connections = 1; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (SmtpMessage, as the cmdlets)'
-            Note = 'SmtpMessage objects built by SmtpMessageFactory.Create with the same fields (the Mime layer cannot wrap an existing MimeMessage); each also has its envelope read from its headers, as the cmdlets do. (A message is measured, a second serialisation, only when the server offers SIZE: smtp-sink does not.)' }
-        @{ Kind = 'program'; Client = 'engine-bytes'; Connections = 1; Label = 'Diagnostic: engine SubmitAsync stream, messages pre-serialised'
-            Note = 'The same messages serialised before timing and submitted with SmtpContent.FromBytes: the protocol, dot-stuffing and socket share of the SubmitAsync rows.' }
-        @{ Kind = 'program'; Client = 'serialise-only'; Connections = 0; Label = 'Diagnostic: MimeKit serialisation alone, no network'
-            Note = 'MimeMessage.WriteToAsync into Stream.Null: the serialisation share of every MimeMessage row (engine and MailKit alike).' }
-        @{ Kind = 'cmdlets'; Client = 'Pipeline'; Connections = 1; Count = $cmdletCount; Warmup = 500; Label = 'Send-SmtpMessage -Session, prebuilt messages piped'
-            Note = '`$messages | Send-SmtpMessage -Session $s`, the messages built by New-SmtpMessage before timing; timed from Connect-Smtp to Disconnect-Smtp, the span the engine rows cover.' }
-        @{ Kind = 'cmdlets'; Client = 'PipelineWithBuild'; Connections = 1; Count = $cmdletCount; Warmup = 500; Label = 'New-SmtpMessage piped into Send-SmtpMessage -Session'
-            Note = '`1..5000 | ForEach-Object { New-SmtpMessage ... } | Send-SmtpMessage -Session $s`, building included.' }
-        @{ Kind = 'cmdlets'; Client = 'OneShot'; Connections = 1; Count = $oneShotCount; Warmup = 30; Label = 'Send-SmtpMessage one-shot, in a loop' }
-        @{ Kind = 'cmdlets'; Client = 'SendMailMessage'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'Send-MailMessage one-shot, in a loop' }
-        @{ Kind = 'program'; Client = 'sysnetmail-oneshot'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'System.Net.Mail.SmtpClient, new per message'
-            Note = 'System.Net.Mail takes a MailMessage, not a MimeMessage: same addresses, subject and body. It writes the end of each body in separate small writes without TCP_NODELAY, so every message waits about 40 ms for a delayed ACK (seen with strace); Send-MailMessage is built on it.' }
-        @{ Kind = 'program'; Client = 'sysnetmail-reused'; Connections = 1; Count = $slowCount; Warmup = 10; Repetitions = $slowRepetitions; Label = 'System.Net.Mail.SmtpClient, reused' }
-        @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 1; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
-        @{ Kind = 'python'; Client = 'aiosmtplib'; Connections = 8; Count = $pythonCount; Label = 'aiosmtplib (Python)' }
-        @{ Kind = 'program'; Client = 'engine-submit'; Connections = 1; Count = 2000; BodyBytes = 20000; Label = 'AsyncSmtp engine, C#, SubmitAsync stream (MimeMessage)' }
-        @{ Kind = 'program'; Client = 'mailkit'; Connections = 1; Count = 100; Warmup = 20; BodyBytes = 20000; Repetitions = $slowRepetitions; Label = 'MailKit SmtpClient' }
-    )
-    $rows = foreach ($item in $plan) {
-        $count = $item['Count'] ?? $fastCount
-        $reps = $item['Repetitions'] ?? $repetitions
-        $result = switch ($item.Kind) {
-            'program' {
-                $arguments = @('throughput', '--client', $item.Client, '--count', "$count", '--connections', "$([math]::Max(1, $item.Connections))")
-                if ($item['Warmup']) { $arguments += @('--warmup', "$($item.Warmup)") }
-                if ($item['BodyBytes']) { $arguments += @('--body-bytes', "$($item.BodyBytes)") }
-                Invoke-BenchmarkProgram $arguments $reps
-            }
-            'cmdlets' { Invoke-CmdletMeasurement $item.Client $count $item.Warmup $reps }
-            'python' { Invoke-AiosmtplibMeasurement $item.Connections }
-            'source' { Measure-SmtpSource $item.Connections }
+    $rows = Get-BenchRow $Scale
+    $samples = @{}
+    foreach ($row in $rows) { $samples[$row.Id] = [Collections.Generic.List[object]]::new() }
+    $roundsRun = 0
+    foreach ($round in 1..$Rounds) {
+        # The whole run must stay within 15 minutes: stop early (keeping whole rounds, so every row has as
+        # many samples) when another round would leave less than the large-message and import work needs.
+        $roundTime = if ($roundsRun) { $roundsWatch.Elapsed.TotalSeconds / $roundsRun } else { 0 }
+        if ($roundsRun -ge 2 -and $watch.Elapsed.TotalSeconds + $roundTime + $reserveSeconds -gt $budgetSeconds) {
+            Write-Warning "Stopping after $roundsRun rounds: another would pass the $($budgetSeconds / 60)-minute budget."
+            break
         }
-        $shown = if ($result.PSObject.Properties['error']) { "FAILED: $($result.error)" } else { "$(Format-Number $result.medianRate) msg/s" }
-        $size = if ($item['BodyBytes']) { '20 KB' } else { '2 KB' }
-        Write-Host ("{0,-55} {1,2} conn {2,5}  {3}" -f $item.Label, $item.Connections, $size, $shown)
-        [pscustomobject]@{
-            Id = "$($item.Client)-$($item.Connections)$(if ($item['BodyBytes']) { '-large' })"; Label = $item.Label; Connections = $item.Connections
-            Work = "$(Format-Number $count) × $reps"; Note = $item['Note']; Result = $result; Larger = [bool]$item['BodyBytes']
+        if (-not $roundsRun) { $roundsWatch = [Diagnostics.Stopwatch]::StartNew() }
+        $roundsRun++
+        foreach ($row in $rows) {
+            $sample = Measure-SinkAndSteal -Sink $sink -Measurement { Invoke-Row $row }
+            $samples[$row.Id].Add($sample)
+            $shown = if ($sample.PSObject.Properties['error']) { "FAILED: $($sample.error)" }
+            else { "$(Format-Number $sample.cpuMicrosecondsPerMessage) µs/msg, $(Format-Number $sample.medianRate) msg/s, steal $(Format-Number $sample.stealPercent 'N1')%" }
+            Write-Host ("round {0}/{1}  {2,-22} {3}" -f $round, $Rounds, $row.Id, $shown)
         }
     }
+    $summaries = foreach ($row in $rows) { Get-RowSummary $row $samples[$row.Id] }
 
-    $largeRows = @(
-        Measure-LargeMessage 'engine' 'AsyncSmtp engine (MimeMessage)'
-        Measure-LargeMessage 'engine-smtpmessage' 'AsyncSmtp engine (SmtpMessage, as the cmdlets)'
-        Measure-LargeMessage 'mailkit' 'MailKit SmtpClient'
-    )
-    foreach ($row in $largeRows) { Write-Host ("10 MB, {0,-48} {1}" -f $row.Label, ($row.Error ?? "$(Format-Number ($row.PeakExtraBytes / 1MB) 'N2') MiB extra, $(Format-Number $row.Seconds 'N3') s")) }
+    $largeRows = @(Measure-LargeMessage $largePlan)
+    foreach ($row in $largeRows) { Write-Host ("{0,3} MB, {1,-48} {2}" -f $row.Megabytes, $row.Label, ($row.Error ?? "$(Format-Number ($row.PeakExtraBytes / 1MB) 'N2') MiB extra, $(Format-Number $row.Seconds 'N3') s")) }
     $loadAfter = Get-LoadAverage
 }
 finally {
@@ -214,29 +241,40 @@ finally {
 $import = Measure-ModuleImport 5
 Write-Host "Import-Module: $(Format-Number $import.InProcessMs) ms in-process"
 
-$engineLarge, $engineMimeLarge, $mailKitLarge = $largeRows
-$largeMeasured = -not ($largeRows | Where-Object Error)
+$cmdletLarge = @($largeRows | Where-Object Client -EQ 'engine-smtpmessage')
+$tenMegabytes = @($largeRows | Where-Object Megabytes -EQ 10)
 $targets = @(
-    New-RatioTarget 'Engine, 1 connection, SubmitAsync stream: ≥ 2× MailKit, 1 connection' 'engine-submit-1' 'mailkit-1' 2
-    New-ReferenceRatio 'For reference, engine SendAsync one message at a time (two round trips a message, MailKit three) vs MailKit, 1 connection' 'engine-1' 'mailkit-1'
-    New-RatioTarget 'Engine, 1 connection, SubmitAsync stream: ≥ 0.5× smtp-source, 1 session' 'engine-submit-1' 'smtp-source-1' 0.5
-    New-RatioTarget 'Cmdlet pipeline through one session (prebuilt): ≥ 0.5× engine, 1 connection (SubmitAsync)' 'Pipeline-1' 'engine-submit-1' 0.5
-    New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage' 'OneShot-1' 'SendMailMessage-1' 5
-    if ($largeMeasured) {
-        $limit = 3 * $engineLarge.WireBytes
-        New-Target '10 MB message: engine peak extra memory < 3× message size' ("{0} / {1} MiB (MimeMessage / SmtpMessage) vs limit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($limit / 1MB) 'N2')) ($engineLarge.PeakExtraBytes -lt $limit -and $engineMimeLarge.PeakExtraBytes -lt $limit)
-        New-Target '10 MB message: engine peak extra memory ≤ MailKit''s' ("{0} / {1} MiB vs MailKit {2} MiB" -f (Format-Number ($engineLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($engineMimeLarge.PeakExtraBytes / 1MB) 'N2'), (Format-Number ($mailKitLarge.PeakExtraBytes / 1MB) 'N2')) ($engineLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes -and $engineMimeLarge.PeakExtraBytes -le $mailKitLarge.PeakExtraBytes)
+    New-CpuTarget 'Engine, pre-serialised bytes, 1 connection: ≤ 35 µs/msg' 'engine-bytes-1' 35
+    New-CpuTarget 'Engine with a MimeMessage per send, 1 connection: ≤ 60 µs/msg' 'engine-submit-1' 60
+    New-RatioTarget 'Send-SmtpMessage -Session (prebuilt): CPU ≤ 1.5× the engine''s sending the same SmtpMessages' 'Pipeline-1' 'engine-smtpmessage-1' Cpu 1.5 -AtMost
+    New-RatioTarget 'Send-SmtpMessage -Session (prebuilt): ≥ 2× MailKit''s msg/s, 1 connection' 'Pipeline-1' 'mailkit-1' Rate 2
+    New-CpuTarget 'New-SmtpMessage: ≤ 50 µs/msg' 'Build-0' 50
+    New-RatioTarget 'Engine, 4 connections: ≥ 1.3× MailKit''s msg/s, 4 connections' 'engine-submit-4' 'mailkit-4' Rate 1.3
+    New-RatioTarget 'Engine, 4 connections: CPU per message no higher than at 1' 'engine-submit-4' 'engine-submit-1' Cpu 1 -AtMost
+    New-RatioTarget 'For reference: engine vs MailKit, CPU per message, 1 connection' 'engine-submit-1' 'mailkit-1' Cpu 0 -AtMost -Reference
+    New-RatioTarget 'For reference: engine vs MailKit, msg/s, 1 connection' 'engine-submit-1' 'mailkit-1' Rate 0 -Reference
+    New-RatioTarget 'For reference: engine vs smtp-source, msg/s, 4 connections/sessions' 'engine-submit-4' 'smtp-source-4' Rate 0 -Reference
+    New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage''s msg/s' 'OneShot-1' 'SendMailMessage-1' Rate 5
+    if (-not ($cmdletLarge | Where-Object Error) -and $cmdletLarge.Count -gt 1) {
+        $peaks = ($cmdletLarge | ForEach-Object { "$($_.Megabytes) MB: $(Format-Number ($_.PeakExtraMaxBytes / 1MB) 'N2')" }) -join ', '
+        New-Target 'Large attachment (as the cmdlets send it): < 2 MiB peak extra memory, flat from 10 MB to 500 MB' "$peaks MiB" (-not ($cmdletLarge | Where-Object { $_.PeakExtraMaxBytes -ge 2MB }))
     }
-    else { New-Target '10 MB message: peak extra memory' 'not measured (see the FAILED row)' $false }
+    elseif ($cmdletLarge.Count -gt 1) { New-Target 'Large attachment: peak extra memory' 'not measured (see the FAILED row)' $false }
+    if (-not ($tenMegabytes | Where-Object Error)) {
+        $mailKit = ($tenMegabytes | Where-Object Client -EQ 'mailkit').PeakExtraBytes
+        $ours = @($tenMegabytes | Where-Object Client -NE 'mailkit')
+        New-Target '10 MB message: engine peak extra memory ≤ MailKit''s' ("{0} MiB vs MailKit {1} MiB" -f (($ours | ForEach-Object { Format-Number ($_.PeakExtraBytes / 1MB) 'N2' }) -join ' / '), (Format-Number ($mailKit / 1MB) 'N2')) (-not ($ours | Where-Object PeakExtraBytes -GT $mailKit))
+    }
     # Judged on the larger of the two figures: the in-process one misses work PowerShell does around the command.
     $importMs = [math]::Max($import.InProcessMs, $import.WithImportMs - $import.BaselineMs)
     New-Target 'Import-Module AsyncSmtp < 500 ms' "$(Format-Number $import.InProcessMs) ms in-process, $(Format-Number ($import.WithImportMs - $import.BaselineMs)) ms process difference" ($importMs -lt 500)
 )
 
-$report = Format-PerformanceReport -Facts (Get-MachineFacts $Root) -Extensions $extensions -Rows $rows -LargeRows $largeRows -Import $import `
-    -Targets $targets -LoadBefore $loadBefore -LoadAfter $loadAfter -Duration $watch.Elapsed
-$docs = Join-Path $Root 'docs'
-$null = New-Item -ItemType Directory -Force $docs
-Set-Content -Path (Join-Path $docs 'performance.md') -Value $report -Encoding utf8NoBOM
+$report = Format-PerformanceReport -Facts (Get-MachineFacts $Root) -Extensions $extensions -Rows $summaries -LargeRows $largeRows -Import $import `
+    -Targets $targets -LoadBefore $loadBefore -LoadAfter $loadAfter -Duration $watch.Elapsed -Rounds $roundsRun -DisturbedStealPercent $disturbedStealPercent
+$output = if ($Scale -lt 1) { Join-Path $Root 'out/performance-smoke.md' } else { Join-Path $Root 'docs/performance.md' }
+$null = New-Item -ItemType Directory -Force (Split-Path $output)
+Set-Content -Path $output -Value $report -Encoding utf8NoBOM
 Write-Host ''
 Write-Host $report
+Write-Host "Written to $output in $([math]::Round($watch.Elapsed.TotalMinutes, 1)) minutes."

@@ -8,10 +8,11 @@ namespace AsyncSmtp.Benchmarks;
 /// </summary>
 internal sealed class SerialiseOnlyWorkload : MimeMessageWorkload
 {
-
     public SerialiseOnlyWorkload(string host, int port, string body) : base(host, port, body)
     {
     }
+
+    public override bool SendsMail => false;
 
     public override async Task SendOverOneConnectionAsync(int first, int count, CancellationToken cancellationToken)
     {

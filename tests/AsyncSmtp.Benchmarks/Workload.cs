@@ -19,6 +19,9 @@ internal abstract class Workload
 
     protected string Body { get; }
 
+    /// <summary>False for a workload that measures work without a server (nothing reaches the sink).</summary>
+    public virtual bool SendsMail => true;
+
     /// <summary>Builds <paramref name="count"/> messages for the next repetition.</summary>
     public abstract void Prepare(int count);
 

@@ -112,3 +112,53 @@ function Get-Median([double[]] $Values) {
     $middle = [math]::Floor($sorted.Count / 2)
     if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
 }
+
+function Get-MachineCpuCounter {
+    # The machine's CPU time from /proc/stat ("cpu" line, clock ticks): all of it, and the part stolen by
+    # the hypervisor for other guests (the 8th number). Steal is time this machine wanted to run and could not.
+    $fields = (Get-Content /proc/stat -TotalCount 1) -split '\s+' | Select-Object -Skip 1 | ForEach-Object { [long]$_ }
+    [pscustomobject]@{ Total = ($fields | Select-Object -First 8 | Measure-Object -Sum).Sum; Steal = $fields[7] }
+}
+
+function Get-ProcessCpuSecond([int] $Id) {
+    # User + system CPU time of a running process, from /proc/<id>/stat (fields 14 and 15, clock ticks of
+    # 1/100 s); the fields are counted after the ")" that ends the command name, which may hold spaces.
+    $stat = Get-Content "/proc/$Id/stat" -Raw
+    $fields = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
+    ([long]$fields[11] + [long]$fields[12]) / 100
+}
+
+function Measure-SinkAndSteal {
+    # Runs one measurement (a script block returning the measuring program's JSON object, which says how
+    # many messages the sink got: messagesSent) and adds the sink's CPU µs per message and the share of the
+    # machine's CPU time stolen by the hypervisor meanwhile.
+    param([Parameter(Mandatory)] $Sink, [Parameter(Mandatory)] [scriptblock] $Measurement)
+    $machineBefore = Get-MachineCpuCounter
+    $sinkBefore = Get-ProcessCpuSecond $Sink.Process.Id
+    $result = & $Measurement
+    $sinkSeconds = (Get-ProcessCpuSecond $Sink.Process.Id) - $sinkBefore
+    $machineAfter = Get-MachineCpuCounter
+    $total = $machineAfter.Total - $machineBefore.Total
+    $steal = if ($total -gt 0) { 100 * ($machineAfter.Steal - $machineBefore.Steal) / $total } else { 0 }
+    $sent = if ($result.PSObject.Properties['messagesSent']) { [long]$result.messagesSent } else { 0 }
+    $result | Add-Member -NotePropertyName stealPercent -NotePropertyValue $steal -Force
+    $sinkPerMessage = if ($sent -gt 0) { $sinkSeconds * 1e6 / $sent } else { $null }
+    $result | Add-Member -NotePropertyName sinkCpuMicrosecondsPerMessage -NotePropertyValue $sinkPerMessage -Force
+    $result
+}
+
+function Invoke-SmtpSource([int] $Port, [int] $Sessions, [int] $Count) {
+    # One smtp-source run, timed as a whole process (its start-up is a millisecond or two). Its CPU time is
+    # read by the shell that waited for it (cutime + cstime, fields 16 and 17 of /proc/<shell>/stat).
+    $script = 'smtp-source "$@" || exit $?; cat /proc/$$/stat'
+    $arguments = @('-c', $script, 'sh', '-d', '-s', "$Sessions", '-m', "$Count", '-l', '2000', "127.0.0.1:$Port")
+    $run = Invoke-BoundedProcess -FilePath '/bin/sh' -ArgumentList $arguments -TimeoutSeconds 60
+    if ($run.TimedOut -or $run.ExitCode -ne 0) { return [pscustomobject]@{ error = "smtp-source: exit code $($run.ExitCode) $($run.Error.Trim())" } }
+    $stat = ($run.Output.Trim() -split "`n")[-1]
+    $fields = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
+    $cpuSeconds = ([long]$fields[13] + [long]$fields[14]) / 100
+    [pscustomobject]@{
+        rates = @($Count / $run.Seconds); medianRate = $Count / $run.Seconds; messagesSent = $Count
+        cpuMicrosecondsPerMessage = $cpuSeconds * 1e6 / $Count
+    }
+}

@@ -25,15 +25,33 @@ function Format-Number($Value, [string] $Format = 'N0') {
     ([double]$Value).ToString($Format, [Globalization.CultureInfo]::InvariantCulture)
 }
 
-function Format-Range([double[]] $Rates) {
-    # The spread of the repetitions, so a reader can see how much the machine's other load moved them.
-    $sorted = @($Rates | Sort-Object)
-    "$(Format-Number $sorted[0])–$(Format-Number $sorted[-1])"
+function Format-Spread($Spread, [string] $Format = 'N0') {
+    # "median (min–max)" over the rounds, so a reader sees how much the machine's other load moved a figure.
+    if ($null -eq $Spread) { return '—' }
+    if ($Spread.Min -eq $Spread.Max) { return Format-Number $Spread.Median $Format }
+    "$(Format-Number $Spread.Median $Format) ($(Format-Number $Spread.Min $Format)–$(Format-Number $Spread.Max $Format))"
+}
+
+function Format-RowTable($Rows, [string] $Reference) {
+    # One table, the rows side by side: CPU per message first (the figure that holds on a busy machine).
+    $referenceRow = $Rows | Where-Object Id -EQ $Reference
+    $lines = @(
+        '| Client | Conn. | Rounds × msgs | Client CPU µs/msg | Alloc B/msg | msg/s | × ref. msg/s | Sink CPU µs/msg | Steal (max) |'
+        '|---|---:|---|---:|---:|---:|---:|---:|---|'
+    )
+    foreach ($row in $Rows) {
+        $connections = if ($row.Connections -gt 0) { $row.Connections } else { 'none' }
+        $failed = if ($row.Error) { " FAILED in $(if ($row.Rounds) { 'some rounds' } else { 'every round' }): $($row.Error -replace '\|', '/')" } else { '' }
+        $ratio = if ($referenceRow -and $referenceRow.Rate -and $row.Rate -and $row.Connections -gt 0) { (Format-Number ($row.Rate.Median / $referenceRow.Rate.Median) 'N2') + '×' } else { '—' }
+        $steal = "$(Format-Number $row.StealMax 'N1')%$(if ($row.Disturbed) { ' **disturbed**' })"
+        $lines += "| $($row.Label)$failed | $connections | $($row.Rounds) × $(Format-Number $row.Count) | $(Format-Spread $row.Cpu) | $(Format-Spread $row.Allocated) | $(Format-Spread $row.Rate) | $ratio | $(Format-Spread $row.SinkCpu 'N1') | $steal |"
+    }
+    $lines
 }
 
 function Format-PerformanceReport {
-    param($Facts, [string[]] $Extensions, $Rows, $LargeRows, $Import, $Targets, [string] $LoadBefore, [string] $LoadAfter, [TimeSpan] $Duration)
-    $mailKitRate = ($Rows | Where-Object Id -EQ 'mailkit-1').Result.medianRate
+    param($Facts, [string[]] $Extensions, $Rows, $LargeRows, $Import, $Targets, [string] $LoadBefore, [string] $LoadAfter,
+        [TimeSpan] $Duration, [int] $Rounds, [double] $DisturbedStealPercent)
     $md = [Text.StringBuilder]::new()
     $line = { param($text) $null = $md.AppendLine($text) }
     & $line '# Performance'
@@ -45,8 +63,14 @@ function Format-PerformanceReport {
     & $line 'dotnet pwsh ./build.ps1 -Task Bench'
     & $line '```'
     & $line ''
-    & $line "Run of $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC, $([math]::Round($Duration.TotalSeconds)) s. Every client sent to the same sink, postfix's ``smtp-sink`` on 127.0.0.1, which offered: $($Extensions -join ', ')."
-    & $line "Load average before / after: $LoadBefore / $LoadAfter — this machine was shared with other work while measuring, so treat differences of 20% or less as noise."
+    & $line "Run of $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC, $([math]::Round($Duration.TotalMinutes, 1)) minutes. Every client sent to the same sink, postfix's ``smtp-sink`` on 127.0.0.1, which offered: $($Extensions -join ', '). Load average before / after: $LoadBefore / $LoadAfter."
+    & $line ''
+    & $line '## How to read it'
+    & $line ''
+    & $line "- **Client CPU µs/msg** is the primary figure: the client process's user + system CPU time over all its threads (.NET thread-pool spinning included) during the timed messages, divided by their number. On a shared two-core machine messages per second swing several-fold with other load; CPU time per message barely moves. **Alloc B/msg** is managed bytes allocated per message (.NET and PowerShell clients)."
+    & $line "- Every row ran once per round, in a fresh process (warm-up, then one timed repetition), and the rows were interleaved over $Rounds rounds, so a burst of load from elsewhere hits every row alike. Each figure is the median over the rounds with the range in brackets; never the best run."
+    & $line "- **Sink CPU µs/msg** is smtp-sink's CPU time while the row ran divided by the messages it received (warm-up included): the server's share, which a client that pipelines keeps low. **Steal** is the share of the machine's CPU time the hypervisor gave to other guests while the row ran (from /proc/stat); a row over $DisturbedStealPercent% in some round is marked **disturbed**, and its msg/s says little."
+    & $line '- × ref. msg/s compares with MailKit on one connection (MailKit on 4 connections in the 4-connection rows'' targets below).'
     & $line ''
     & $line '| Machine | |'
     & $line '|---|---|'
@@ -54,55 +78,30 @@ function Format-PerformanceReport {
     & $line ''
     & $line '## Targets'
     & $line ''
-    & $line '| Target | Measured | Result |'
+    & $line '| Target | Measured (medians) | Result |'
     & $line '|---|---|---|'
     foreach ($t in $Targets) { & $line "| $($t.Target) | $($t.Measured) | $($t.Verdict) |" }
     & $line ''
-    & $line '## 2 KB messages'
-    & $line ''
-    & $line 'Messages of about 2 KB (one text/plain part, one recipient). Median of the timed repetitions after a warm-up; each repetition is timed from the first connect to the last QUIT. Rows that a target compares ran one after the other. CPU µs/msg is the client process''s CPU time per message over all its threads, .NET thread-pool spinning while waiting for replies included; allocations are managed bytes per message (.NET clients only).'
-    & $line ''
-    & $line '| Client | Connections | Work | msg/s (median) | range | × MailKit 1 conn | CPU µs/msg | Alloc B/msg |'
-    & $line '|---|---:|---|---:|---|---:|---:|---:|'
-    foreach ($row in $Rows | Where-Object { -not $_.Larger }) {
-        $r = $row.Result
-        if ($r.PSObject.Properties['error']) {
-            & $line "| $($row.Label) | $($row.Connections) | $($row.Work) | FAILED: $($r.error -replace '\|', '/') | | | | |"
-            continue
-        }
-        $ratio = if ($mailKitRate -and $row.Connections -gt 0) { (Format-Number ($r.medianRate / $mailKitRate) 'N2') + '×' } else { '—' }
-        $connections = if ($row.Connections -gt 0) { $row.Connections } else { 'none' }
-        $cpu = if ($r.PSObject.Properties['cpuMicrosecondsPerMessage']) { Format-Number $r.cpuMicrosecondsPerMessage } else { '—' }
-        $alloc = if ($r.PSObject.Properties['allocatedBytesPerMessage']) { Format-Number $r.allocatedBytesPerMessage } else { '—' }
-        & $line "| $($row.Label) | $connections | $($row.Work) | $(Format-Number $r.medianRate) | $(Format-Range $r.rates) | $ratio | $cpu | $alloc |"
+    $section = {
+        # One throughput table of rows side by side, then each row's note.
+        param([string] $Title, [string] $Intro, [string] $Table, [string] $Reference)
+        $tableRows = @($Rows | Where-Object Table -EQ $Table)
+        foreach ($text in @("## $Title", '', $Intro, '') + (Format-RowTable $tableRows $Reference) + '') { & $line $text }
+        foreach ($row in $tableRows | Where-Object Note) { & $line "- $($row.Label): $($row.Note)" }
+        & $line ''
     }
+    & $section '2 KB messages' 'Messages of about 2 KB (one text/plain part, one recipient); each timed repetition runs from the first connect to the last QUIT.' '2 KB' 'mailkit-1'
+    & $section 'Building messages' 'No server: what building or serialising a message costs by itself.' 'Building' ''
+    & $section '20 KB messages' 'The same text message with a 20 KB body, one connection: a body that no longer goes out in one write.' '20 KB' 'mailkit-1-20k'
+    & $line '## Large attachments'
     & $line ''
-    foreach ($row in $Rows | Where-Object Note) { & $line "- $($row.Label): $($row.Note)" }
+    & $line 'One message with a random attachment (base64 on the wire), read from a file while sending, over an open connection, each run in a fresh process; medians (the target uses the largest run). Peak extra memory = peak resident set (VmHWM, reset just before the send through /proc/self/clear_refs) minus the resident set (VmRSS) just before the send, taken after a warm-up on the same connection (20 small messages and one with a 256 KB attachment), after the message object was built and after a full GC.'
     & $line ''
-    & $line '## 20 KB messages'
-    & $line ''
-    & $line 'The same text message with a 20 KB body, one connection: a body that no longer goes out in one write. A client that writes a body in several pieces without TCP_NODELAY can have the last piece held back by Nagle''s algorithm until the server''s delayed ACK (about 40 ms on Linux), on every message.'
-    & $line ''
-    & $line '| Client | Work | msg/s (median) | range | × MailKit | CPU µs/msg | Alloc B/msg |'
-    & $line '|---|---|---:|---|---:|---:|---:|'
-    $larger = @($Rows | Where-Object Larger)
-    $mailKitLarger = ($larger | Where-Object Id -EQ 'mailkit-1-large').Result
-    foreach ($row in $larger) {
-        $r = $row.Result
-        if ($r.PSObject.Properties['error']) { & $line "| $($row.Label) | $($row.Work) | FAILED: $($r.error -replace '\|', '/') | | | | |"; continue }
-        $ratio = if (-not $mailKitLarger.PSObject.Properties['error']) { (Format-Number ($r.medianRate / $mailKitLarger.medianRate) 'N2') + '×' } else { '—' }
-        & $line "| $($row.Label) | $($row.Work) | $(Format-Number $r.medianRate) | $(Format-Range $r.rates) | $ratio | $(Format-Number $r.cpuMicrosecondsPerMessage) | $(Format-Number $r.allocatedBytesPerMessage) |"
-    }
-    & $line ''
-    & $line '## 10 MB attachment'
-    & $line ''
-    & $line 'One message with a 10 MiB random attachment (base64 on the wire), read from a file while sending, over an open connection. Each client in a fresh process, three times; medians. Peak extra memory = peak resident set (VmHWM, reset just before the send through /proc/self/clear_refs) minus the resident set (VmRSS) just before the send, taken after a warm-up on the same connection (20 small messages and one with a 256 KB attachment), after the message object was built and after a full GC.'
-    & $line ''
-    & $line '| Client | Bytes on the wire | Send time (s) | Peak extra memory | × message size | Managed allocations |'
-    & $line '|---|---:|---:|---:|---:|---:|'
+    & $line '| Client | Attachment | Runs | Bytes on the wire | Send time (s) | Peak extra memory | Managed allocations |'
+    & $line '|---|---:|---:|---:|---:|---:|---:|'
     foreach ($row in $LargeRows) {
-        if ($row.Error) { & $line "| $($row.Label) | FAILED: $($row.Error -replace '\|', '/') | | | | |"; continue }
-        & $line ("| $($row.Label) | $(Format-Number $row.WireBytes) | $(Format-Number $row.Seconds 'N3') | $(Format-Number ($row.PeakExtraBytes / 1MB) 'N2') MiB | $(Format-Number ($row.PeakExtraBytes / $row.WireBytes) 'N3') | $(Format-Number ($row.AllocatedBytes / 1MB) 'N1') MiB |")
+        if ($row.Error) { & $line "| $($row.Label) | $($row.Megabytes) MB | FAILED: $($row.Error -replace '\|', '/') | | | | |"; continue }
+        & $line ("| $($row.Label) | $($row.Megabytes) MB | $($row.Runs) | $(Format-Number $row.WireBytes) | $(Format-Number $row.Seconds 'N3') | $(Format-Number ($row.PeakExtraBytes / 1MB) 'N2') MiB | $(Format-Number ($row.AllocatedBytes / 1MB) 'N1') MiB |")
     }
     & $line ''
     & $line '## Import-Module AsyncSmtp'
@@ -115,5 +114,9 @@ function Format-PerformanceReport {
     & $line "| Process with Import-Module | $(Format-Number $Import.WithImportMs) |"
     & $line "| Process running `$null (baseline) | $(Format-Number $Import.BaselineMs) |"
     & $line "| Difference | $(Format-Number ($Import.WithImportMs - $Import.BaselineMs)) |"
+    if (Test-Path (Join-Path $PSScriptRoot '../../docs/performance-profile.md')) {
+        & $line ''
+        & $line 'Where the time goes, and what was changed because of it: [performance-profile.md](performance-profile.md).'
+    }
     $md.ToString()
 }

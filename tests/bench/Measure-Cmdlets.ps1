@@ -3,24 +3,30 @@
 .SYNOPSIS
     The PowerShell side of the benchmark: messages per second through the AsyncSmtp cmdlets or Send-MailMessage.
 .DESCRIPTION
-    Run in a fresh `dotnet pwsh -NoProfile`. Warm-up repetitions for at least two seconds (module load, script
-    compilation, tiered JIT), then timed repetitions;
-    prints one JSON object like the .NET benchmark program. Modes:
+    Run in a fresh `dotnet pwsh -NoProfile`. Warm-up repetitions for at least -WarmupSeconds (module load, script
+    compilation, tiered JIT), then timed repetitions; prints one JSON object like the .NET benchmark program:
+    msg/s, this process's CPU time (all threads) and managed allocations per message, and how many messages the
+    sink got in all. Modes:
       Pipeline          messages built by New-SmtpMessage before timing; timed: Connect-Smtp, the messages piped
                         into Send-SmtpMessage -Session, Disconnect-Smtp (the same span the engine's figure covers).
       PipelineWithBuild timed: Connect-Smtp, 1..N | ForEach-Object { New-SmtpMessage ... } | Send-SmtpMessage -Session.
       OneShot           timed: a loop of Send-SmtpMessage -SmtpServer ... (connect, send, QUIT each time).
       SendMailMessage   timed: a loop of Send-MailMessage (System.Net.Mail, one-shot), its deprecation warning suppressed.
+      Build             timed: 1..N | ForEach-Object { New-SmtpMessage ... }, no server (the cost of building).
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'SendMailMessage')] [string] $Mode,
+    [Parameter(Mandatory)] [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'SendMailMessage', 'Build')]
+    [string] $Mode,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $BodyFile,
     [int] $Port = 2525,
     [int] $Count = 5000,
     [int] $Repetitions = 3,
     [int] $Warmup = 200,
+    # PowerShell's pipeline and binder code reaches its final JIT tier slowly: timed repetitions after a
+    # two-second warm-up still got faster each time.
+    [int] $WarmupSeconds = 10,
     [int] $BudgetSeconds = 45
 )
 
@@ -34,6 +40,7 @@ function Invoke-Repetition([int] $Count) {
     }
     [GC]::Collect()
     $cpuBefore = $process.TotalProcessorTime
+    $allocatedBefore = [GC]::GetTotalAllocatedBytes($true)
     $watch = [Diagnostics.Stopwatch]::StartNew()
     switch ($Mode) {
         'Pipeline' {
@@ -52,12 +59,18 @@ function Invoke-Repetition([int] $Count) {
         'SendMailMessage' {
             foreach ($i in 1..$Count) { Send-MailMessage -SmtpServer 127.0.0.1 -Port $Port @sample -Subject "Benchmark message $i" -WarningAction SilentlyContinue }
         }
+        'Build' {
+            $null = 1..$Count | ForEach-Object { New-SmtpMessage @sample -Subject "Benchmark message $_" }
+        }
     }
     $watch.Stop()
+    $allocated = [GC]::GetTotalAllocatedBytes($true) - $allocatedBefore
     $process.Refresh()
+    if ($Mode -ne 'Build') { $script:sent += $Count }
     [pscustomobject]@{
         Rate = $Count / $watch.Elapsed.TotalSeconds
         CpuMicroseconds = ($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds * 1000 / $Count
+        AllocatedBytes = $allocated / $Count
     }
 }
 
@@ -69,10 +82,9 @@ try {
         Body = [IO.File]::ReadAllText($BodyFile)
     }
     $process = [Diagnostics.Process]::GetCurrentProcess()
+    $sent = 0
     $warming = [Diagnostics.Stopwatch]::StartNew()
-    # PowerShell's pipeline and binder code reaches its final JIT tier slowly: timed repetitions after a
-    # two-second warm-up still got faster each time, so warm up for longer.
-    do { $null = Invoke-Repetition $Warmup } while ($warming.Elapsed.TotalSeconds -lt 10)
+    do { $null = Invoke-Repetition $Warmup } while ($warming.Elapsed.TotalSeconds -lt $WarmupSeconds)
     $samples = [Collections.Generic.List[object]]::new()
     $started = [Diagnostics.Stopwatch]::StartNew()
     while ($samples.Count -lt $Repetitions -and ($samples.Count -eq 0 -or $started.Elapsed.TotalSeconds -lt $BudgetSeconds)) {
@@ -83,9 +95,11 @@ try {
         client = $Mode
         connections = 1
         messages = $Count
+        messagesSent = $sent
         rates = @($samples.Rate)
         medianRate = Get-Median $samples.Rate
         cpuMicrosecondsPerMessage = Get-Median $samples.CpuMicroseconds
+        allocatedBytesPerMessage = Get-Median $samples.AllocatedBytes
     } | ConvertTo-Json -Compress
 }
 catch {
