@@ -38,6 +38,7 @@ internal static class ThroughputRun
         var rates = new List<double>();
         var cpuPerMessage = new List<double>();
         var allocatedPerMessage = new List<double>();
+        var workItemsPerMessage = new List<double>();
         var started = Stopwatch.StartNew();
         for (int rep = 0; rep < repetitions && (rep == 0 || started.Elapsed < budget); rep++)
         {
@@ -46,6 +47,7 @@ internal static class ThroughputRun
             rates.Add(count / sample.Wall.TotalSeconds);
             cpuPerMessage.Add(sample.Cpu.TotalMilliseconds * 1000 / count);
             allocatedPerMessage.Add((double)sample.Allocated / count);
+            workItemsPerMessage.Add((double)sample.WorkItems / count);
         }
 
         return new
@@ -60,10 +62,12 @@ internal static class ThroughputRun
             medianRate = Statistics.Median(rates),
             cpuMicrosecondsPerMessage = Statistics.Median(cpuPerMessage),
             allocatedBytesPerMessage = Statistics.Median(allocatedPerMessage),
+            threadPoolWorkItemsPerMessage = Statistics.Median(workItemsPerMessage),
         };
     }
 
-    private readonly record struct Sample(TimeSpan Wall, TimeSpan Cpu, long Allocated);
+    /// <summary>WorkItems: thread-pool work items completed, about one per hop of a continuation onto the pool.</summary>
+    private readonly record struct Sample(TimeSpan Wall, TimeSpan Cpu, long Allocated, long WorkItems);
 
     private static async Task<Sample> RepeatAsync(Workload workload, int count, int connections, TimeSpan limit)
     {
@@ -75,6 +79,7 @@ internal static class ThroughputRun
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var wall = Stopwatch.StartNew();
         var slices = Enumerable.Range(0, connections).Select(c =>
         {
@@ -85,7 +90,8 @@ internal static class ThroughputRun
         await Task.WhenAll(slices).ConfigureAwait(false);
         wall.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        long workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
         process.Refresh();
-        return new Sample(wall.Elapsed, process.TotalProcessorTime - cpuBefore, allocated);
+        return new Sample(wall.Elapsed, process.TotalProcessorTime - cpuBefore, allocated, workItems);
     }
 }
