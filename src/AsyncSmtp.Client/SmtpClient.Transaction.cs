@@ -187,8 +187,10 @@ public sealed partial class SmtpClient
         }
 
         // The body is encoded while the server answers the envelope: a small message is ready the moment
-        // 354 comes. Nothing of it is written before then.
-        var sendAllowed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // 354 comes. Nothing of it is written before then. Setting sendAllowed runs the waiting body on
+        // this thread (continuations are not forced onto the pool): the body is this operation's own next
+        // step, awaited right after, and a hop to the pool and back would cost more than the body itself.
+        var sendAllowed = new TaskCompletionSource<bool>();
         Task<(long Wire, long Message)>? body = null;
         SmtpResponse dataReply;
         try
@@ -264,7 +266,7 @@ public sealed partial class SmtpClient
     {
         if (isLast && transaction is { HoldsEndOfData: true })
         {
-            transaction.HeldEndOfData = new ArraySegment<byte>(buffer, offset, count).ToArray();
+            transaction.HeldEndOfData = Wire.HoldEndOfData(buffer, offset, count);
             return Task.CompletedTask;
         }
         return Wire.WriteAsync(io, buffer, offset, count, "sending the message");

@@ -10,7 +10,7 @@ namespace AsyncSmtp.Client;
 public sealed class SmtpSubmission
 {
     private readonly TaskCompletionSource<SmtpTransactionResult>? _verdict;
-    private byte[]? _heldEndOfData;
+    private ArraySegment<byte>? _heldEndOfData;
 
     internal SmtpSubmission(Transaction transaction)
     {
@@ -48,7 +48,7 @@ public sealed class SmtpSubmission
     internal Transaction Transaction { get; }
 
     /// <summary>The held end of data, to lead the next write; from now on the message may reach the server.</summary>
-    internal byte[]? TakeEndOfData()
+    internal ArraySegment<byte>? TakeEndOfData()
     {
         var tail = _heldEndOfData;
         _heldEndOfData = null;

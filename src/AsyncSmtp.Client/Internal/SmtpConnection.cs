@@ -17,6 +17,13 @@ internal sealed class SmtpConnection
     private readonly Action<SmtpLogEntry>? _logger;
     private int _closeLogged;
 
+    // Command lines are encoded into one buffer kept for the connection's life (grown when a group needs
+    // more), so no write allocates. Writes never overlap: the client runs one operation at a time.
+    private byte[] _commandBuffer = new byte[512];
+
+    // A submitted message's held end of data (at most one is owed at a time), kept until the next write.
+    private byte[] _heldBuffer = Array.Empty<byte>();
+
     private SmtpConnection(SmtpTransport transport, Action<SmtpLogEntry>? logger)
     {
         _transport = transport;
@@ -68,29 +75,48 @@ internal sealed class SmtpConnection
     /// Writes command lines in one write (a pipelined group is one packet), after <paramref name="leading"/>
     /// (a submitted message's held end of data) when given.
     /// </summary>
-    public Task WriteCommandsAsync(IoScope io, IReadOnlyList<string> lines, string activity, byte[]? leading = null)
+    public Task WriteCommandsAsync(IoScope io, IReadOnlyList<string> lines, string activity, ArraySegment<byte>? leading = null)
     {
         ThrowIfUnexpectedData(activity);
-        int length = leading?.Length ?? 0;
+        int length = leading?.Count ?? 0;
         for (int n = 0; n < lines.Count; n++) length += Utf8.GetByteCount(lines[n]) + 2;
-        byte[] buffer = new byte[length];
+        byte[] buffer = CommandBuffer(length);
         int offset = 0;
-        if (leading is not null)
+        if (leading is { } held)
         {
-            Buffer.BlockCopy(leading, 0, buffer, 0, leading.Length);
-            offset = leading.Length;
+            Buffer.BlockCopy(held.Array!, held.Offset, buffer, 0, held.Count);
+            offset = held.Count;
         }
         for (int n = 0; n < lines.Count; n++) offset += Encode(lines[n], buffer, offset, secretFrom: -1);
-        return WriteAsync(io, buffer, 0, buffer.Length, activity);
+        return WriteAsync(io, buffer, 0, length, activity);
     }
 
     /// <summary>Writes one command line; with <paramref name="secretFrom"/>, what follows that index is logged as asterisks.</summary>
     public Task WriteCommandAsync(IoScope io, string line, string activity, int secretFrom = -1)
     {
         ThrowIfUnexpectedData(activity);
-        byte[] buffer = new byte[Utf8.GetByteCount(line) + 2];
+        int length = Utf8.GetByteCount(line) + 2;
+        byte[] buffer = CommandBuffer(length);
         Encode(line, buffer, 0, secretFrom);
-        return WriteAsync(io, buffer, 0, buffer.Length, activity);
+        return WriteAsync(io, buffer, 0, length, activity);
+    }
+
+    private byte[] CommandBuffer(int length)
+    {
+        if (_commandBuffer.Length < length) _commandBuffer = new byte[Math.Max(length, 2 * _commandBuffer.Length)];
+        return _commandBuffer;
+    }
+
+    /// <summary>
+    /// Keeps a copy of a submitted message's end of data for the next write, in a buffer reused from one
+    /// message to the next: the previous message's end has always left (or the connection has closed)
+    /// before the next one is held.
+    /// </summary>
+    public ArraySegment<byte> HoldEndOfData(byte[] buffer, int offset, int count)
+    {
+        if (_heldBuffer.Length < count) _heldBuffer = new byte[Math.Max(count, 2 * _heldBuffer.Length)];
+        Buffer.BlockCopy(buffer, offset, _heldBuffer, 0, count);
+        return new ArraySegment<byte>(_heldBuffer, 0, count);
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ internal sealed class SubmissionPipeline
     }
 
     /// <summary>The owed message's held end of data, which must lead the next write; null when none is held.</summary>
-    public byte[]? TakeEndOfData() => _owed?.TakeEndOfData();
+    public ArraySegment<byte>? TakeEndOfData() => _owed?.TakeEndOfData();
 
     /// <summary>Sends the owed message's end of data if still held, then reads its final reply.</summary>
     public async Task ReadOwedReplyAsync(SmtpConnection wire, IoScope io)
@@ -34,7 +34,7 @@ internal sealed class SubmissionPipeline
         try
         {
             if (owed.TakeEndOfData() is { } tail)
-                await wire.WriteAsync(io, tail, 0, tail.Length, "sending the message").ConfigureAwait(false);
+                await wire.WriteAsync(io, tail.Array!, tail.Offset, tail.Count, "sending the message").ConfigureAwait(false);
             _owed = null;
             wire.ReplyOwed = false;
             owed.Complete(await wire.ReadReplyAsync(io, "waiting for the previous message to be accepted").ConfigureAwait(false));

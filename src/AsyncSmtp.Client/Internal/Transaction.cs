@@ -29,7 +29,7 @@ internal sealed class Transaction
     public bool HoldsEndOfData { get; }
 
     /// <summary>The held end of data, once the body has been encoded.</summary>
-    public byte[]? HeldEndOfData { get; set; }
+    public ArraySegment<byte>? HeldEndOfData { get; set; }
 
     /// <summary>The reply to the end of data, when it has been read as part of the transaction.</summary>
     public SmtpResponse? FinalReply { get; set; }
