@@ -28,7 +28,11 @@ public sealed partial class SmtpClient
         }, cancellationToken);
 
     public Task<SmtpResponse> RsetAsync(CancellationToken cancellationToken = default) =>
-        SimpleAsync("RSET", "resetting the transaction", cancellationToken, 250);
+        RunAsync(async io =>
+        {
+            await EnsureGreetedAsync(io).ConfigureAwait(false);
+            return await ResetAsync(io).ConfigureAwait(false);
+        }, cancellationToken);
 
     public Task<SmtpResponse> NoopAsync(CancellationToken cancellationToken = default) =>
         SimpleAsync("NOOP", "sending NOOP", cancellationToken, 250);
@@ -73,7 +77,9 @@ public sealed partial class SmtpClient
 
     /// <summary>
     /// Sends one command line as given and returns the reply, whatever its code. No EHLO is sent first.
-    /// The line must not contain control characters; a 421 reply closes the connection.
+    /// The line must not contain control characters; a 421 reply closes the connection. What the client
+    /// tracks follows: after MAIL or RCPT the next transaction starts with RSET; an accepted EHLO replaces
+    /// <see cref="Extensions"/>, an accepted HELO empties it (no PIPELINING, no CHUNKING afterwards).
     /// </summary>
     public Task<SmtpResponse> ExecuteAsync(string commandLine, CancellationToken cancellationToken = default)
     {
@@ -82,8 +88,49 @@ public sealed partial class SmtpClient
         return RunAsync(async io =>
         {
             await Wire.WriteCommandAsync(io, commandLine, "running a command").ConfigureAwait(false);
-            return await Wire.ReadAnyReplyAsync(io, "running a command").ConfigureAwait(false);
+            var reply = await Wire.ReadAnyReplyAsync(io, "running a command").ConfigureAwait(false);
+            Track(commandLine, reply);
+            return reply;
         }, cancellationToken);
+    }
+
+    /// <summary>Keeps the client's view of the session true after a command it did not compose.</summary>
+    private void Track(string commandLine, SmtpResponse reply)
+    {
+        string line = commandLine.TrimStart();
+        int end = line.IndexOf(' ');
+        switch ((end < 0 ? line : line.Substring(0, end)).ToUpperInvariant())
+        {
+            case "MAIL":
+            case "RCPT":
+                _transactionOpen = true;
+                break;
+            case "RSET" when reply.Code == 250:
+                _transactionOpen = false;
+                break;
+            case "EHLO" when reply.Code == 250:
+                Greeted(SmtpExtensions.Parse(reply));
+                break;
+            case "HELO" when reply.Code == 250:
+                Greeted(SmtpExtensions.None);
+                break;
+        }
+    }
+
+    /// <summary>An accepted EHLO or HELO: its extensions (none for HELO), and no transaction in progress (RFC 5321 4.1.4).</summary>
+    private void Greeted(SmtpExtensions extensions)
+    {
+        _extensions = extensions;
+        _greeted = true;
+        _transactionOpen = false;
+    }
+
+    private async Task<SmtpResponse> ResetAsync(IoScope io)
+    {
+        var reply = await Wire.CommandAsync(io, "RSET", "resetting the transaction").ConfigureAwait(false);
+        if (reply.Code != 250) throw new SmtpResponseException(SmtpException.Describe("RSET refused", reply), reply);
+        _transactionOpen = false;
+        return reply;
     }
 
     private Task<SmtpResponse> SimpleAsync(string line, string activity, CancellationToken cancellationToken, params int[] accepted) =>
@@ -109,11 +156,7 @@ public sealed partial class SmtpClient
     {
         string name = HelloName(hostName);
         var reply = await Wire.CommandAsync(io, "EHLO " + name, "sending EHLO").ConfigureAwait(false);
-        if (reply.Code == 250)
-        {
-            _extensions = SmtpExtensions.Parse(reply);
-            _greeted = true;
-        }
+        if (reply.Code == 250) Greeted(SmtpExtensions.Parse(reply));
         return reply;
     }
 
@@ -122,8 +165,7 @@ public sealed partial class SmtpClient
         string name = HelloName(hostName);
         var reply = await Wire.CommandAsync(io, "HELO " + name, "sending HELO").ConfigureAwait(false);
         if (reply.Code != 250) throw new SmtpHeloException(reply);
-        _extensions = SmtpExtensions.None;
-        _greeted = true;
+        Greeted(SmtpExtensions.None);
         return reply;
     }
 

@@ -44,6 +44,7 @@ public sealed partial class SmtpClient
         return RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);
+            _transactionOpen = true;
             var reply = await Wire.CommandAsync(io, line, "sending MAIL FROM").ConfigureAwait(false);
             return reply.Code == 250 ? reply : throw new SmtpSenderRefusedException(sender, reply);
         }, cancellationToken);
@@ -56,6 +57,7 @@ public sealed partial class SmtpClient
         return RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);
+            _transactionOpen = true;
             var reply = await Wire.CommandAsync(io, line, "sending RCPT TO").ConfigureAwait(false);
             return IsAccepted(reply) ? reply : throw new SmtpRecipientRefusedException(recipient, reply);
         }, cancellationToken);
@@ -69,6 +71,8 @@ public sealed partial class SmtpClient
             var reply = await Wire.CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
             if (reply.Code != 354) throw new SmtpDataException(reply);
             LogBody((await WriteDataBodyAsync(io, content, progress, null).ConfigureAwait(false)).Wire);
+            // The final reply, whatever it says, ends the transaction.
+            _transactionOpen = false;
             return await ReadFinalReplyAsync(io).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -99,6 +103,11 @@ public sealed partial class SmtpClient
         bool holdEndOfData)
     {
         await EnsureGreetedAsync(io).ConfigureAwait(false);
+        if (_transactionOpen)
+        {
+            await _submissions.ReadOwedReplyAsync(Wire, io).ConfigureAwait(false);
+            await ResetAsync(io).ConfigureAwait(false);
+        }
         bool smtpUtf8 = envelope.RequireSmtpUtf8 || !CommandGuard.IsAscii(envelope.Sender) ||
                         envelope.Recipients.Any(r => !CommandGuard.IsAscii(r.Address));
         if (smtpUtf8 && !_extensions.Contains("SMTPUTF8"))
@@ -138,14 +147,22 @@ public sealed partial class SmtpClient
         return final.Code == 250 ? final : throw new SmtpDataException(final);
     }
 
-    /// <summary>RSET after a refused transaction; its own refusal is ignored, a broken connection is closed.</summary>
+    /// <summary>
+    /// RSET after a refused transaction. Its own refusal is ignored (the next transaction tries again); a
+    /// broken connection is closed. Either way the caller hears of the message's refusal, not of this.
+    /// </summary>
     private async Task ResetAfterRefusalAsync(IoScope io)
     {
+        _transactionOpen = true;
         try
         {
-            await Wire.CommandAsync(io, "RSET", "resetting after a refusal").ConfigureAwait(false);
+            await ResetAsync(io).ConfigureAwait(false);
         }
-        catch (SmtpException)
+        catch (SmtpCommandException)
+        {
+            // Still open: the next transaction starts with RSET.
+        }
+        catch (SmtpConnectionException)
         {
             Disconnect();
         }

@@ -20,6 +20,9 @@ public sealed partial class SmtpClient : IDisposable
     private SmtpExtensions _extensions = SmtpExtensions.None;
     private bool _greeted;
     private bool _authenticated;
+    // MAIL or RCPT was sent outside a whole transaction (MailAsync, RcptAsync, a raw command): the next
+    // transaction starts with RSET, or it would carry that sender and those recipients.
+    private bool _transactionOpen;
     private string? _userName;
     private string? _authMechanism;
     private SmtpResponse? _greeting;
@@ -118,5 +121,6 @@ public sealed partial class SmtpClient : IDisposable
         _authenticated = false;
         _userName = null;
         _authMechanism = null;
+        _transactionOpen = false;
     }
 }

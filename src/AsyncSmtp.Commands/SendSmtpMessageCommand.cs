@@ -392,8 +392,18 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                 SmtpErrorIds.InvalidArgument, RawMessage));
             return null;
         }
-        var recipients = Recipient!.Select(r => new SmtpRecipient(EnvelopeAddress(r), _notify));
-        var envelope = new SmtpEnvelope(EnvelopeAddress(Sender!), recipients);
+        SmtpEnvelope envelope;
+        try
+        {
+            // The same reading of -Sender and -Recipient as for every other content form.
+            envelope = new SmtpEnvelope(EnvelopeAddress.Sender(Sender!),
+                Recipient!.Select(r => new SmtpRecipient(EnvelopeAddress.Recipient(r), _notify)).ToList());
+        }
+        catch (SmtpArgumentException invalid)
+        {
+            WriteError(SmtpErrorMapper.ToErrorRecord(invalid, RawMessage, SmtpErrorIds.InvalidArgument));
+            return null;
+        }
         return new OutgoingMessage(envelope, SmtpContent.FromBytes(bytes), RawMessageContent.FindMessageId(bytes), bytes.Length, RawMessage!);
     }
 
@@ -436,14 +446,6 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             }
             foreach (string file in resolved) yield return file;
         }
-    }
-
-    /// <summary>"Name &lt;a@b&gt;" or "&lt;a@b&gt;" as the bare address the envelope needs; "&lt;&gt;" is the null sender.</summary>
-    private static string EnvelopeAddress(string value)
-    {
-        string trimmed = value.Trim();
-        int open = trimmed.LastIndexOf('<');
-        return open >= 0 && trimmed.EndsWith(">", StringComparison.Ordinal) ? trimmed.Substring(open + 1, trimmed.Length - open - 2) : trimmed;
     }
 
     private static SmtpNotify ToNotify(DeliveryNotificationOptions options)

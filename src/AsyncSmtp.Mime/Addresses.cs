@@ -59,21 +59,23 @@ internal static class Addresses
         return true;
     }
 
-    public static bool HasControlCharacter(string text)
+    /// <summary>Security rule 1: an address never carries a control character (a line break would start a command).</summary>
+    public static void RequireNoControlCharacter(string text, string what)
     {
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (c < 0x20 || c == 0x7F) return true;
+            if (text[i] < 0x20 || text[i] == 0x7F)
+                throw new SmtpArgumentException(
+                    $"Invalid address in {what}: '{text}' contains a control character (0x{(int)text[i]:X2}) at position {i}.", what);
         }
-
-        return false;
     }
 
     private static InternetAddressList ParseOne(string? value, string what)
     {
         if (string.IsNullOrWhiteSpace(value))
             throw new SmtpArgumentException($"An empty address was given in {what}.", what);
-        if (HasControlCharacter(value!) || !InternetAddressList.TryParse(MimeOptions.StrictAddresses, value, out var parsed))
+        RequireNoControlCharacter(value!, what);
+        if (!InternetAddressList.TryParse(MimeOptions.StrictAddresses, value, out var parsed))
             throw new SmtpArgumentException($"Invalid address in {what}: '{value}'.", what);
         return parsed;
     }

@@ -106,14 +106,14 @@ public sealed class SmtpMessage
     /// recipient can be found.
     /// </summary>
     /// <param name="sender">Overrides the header sender; "" or "&lt;&gt;" is the null reverse path (bounces).</param>
-    /// <param name="recipients">Override the header recipients when not empty; each may be a comma list.</param>
+    /// <param name="recipients">Override the header recipients when not empty; each is one address (<see cref="EnvelopeAddress"/>).</param>
     /// <param name="notify">DSN NOTIFY for every recipient.</param>
     public SmtpEnvelope CreateEnvelope(string? sender = null, IEnumerable<string>? recipients = null, SmtpNotify notify = SmtpNotify.Default)
     {
-        var envelopeSender = sender is null ? HeaderEnvelope.Sender(_message) : ExplicitSender(sender);
+        var envelopeSender = sender is null ? HeaderEnvelope.Sender(_message) : EnvelopeAddress.Sender(sender);
         var explicitRecipients = recipients?.ToList();
         var addresses = explicitRecipients is { Count: > 0 }
-            ? Addresses.ParseList(explicitRecipients, "Recipient").Mailboxes.Select(m => Addresses.ToEnvelopeAddress(m, "Recipient"))
+            ? explicitRecipients.Select(EnvelopeAddress.Recipient).ToList()
             : HeaderEnvelope.Recipients(_message);
         var unique = addresses.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (unique.Count == 0)
@@ -132,13 +132,6 @@ public sealed class SmtpMessage
     {
         var recipients = To.Concat(Cc).Concat(Bcc).ToList();
         return $"\"{Subject}\" from {From ?? "(no From)"} to {(recipients.Count == 0 ? "(no recipients)" : string.Join(", ", recipients))}";
-    }
-
-    private static string ExplicitSender(string sender)
-    {
-        var trimmed = sender.Trim();
-        if (trimmed.Length == 0 || trimmed == "<>") return string.Empty;
-        return Addresses.ToEnvelopeAddress(Addresses.ParseMailbox(trimmed, "Sender"), "Sender");
     }
 
     private async Task WriteAsync(Stream destination, CancellationToken cancellationToken)

@@ -95,4 +95,61 @@ public class CommandTests
         Assert.Contains("S: 250 queued", lines);
         Assert.DoesNotContain(lines, l => l.Contains("very private"));
     }
+    private static readonly SmtpEnvelope Message = new("sender@example.com", new SmtpRecipient[] { "rcpt@example.com" });
+
+    private static SmtpContent Body => SmtpContent.FromBytes(System.Text.Encoding.ASCII.GetBytes("body"));
+
+    [Fact]
+    public async Task ATransactionLeftOpenByARawMailOrRcptIsResetBeforeTheNextMessage()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("MAIL FROM:<probe@example.com>\r\n", "250 ok").On("RCPT TO:<probe@example.org>\r\n", "250 ok")
+              .On("RSET\r\n", "250 reset").On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued");
+        await client.ExecuteAsync("MAIL FROM:<probe@example.com>");
+        await client.ExecuteAsync("RCPT TO:<probe@example.org>");
+        await client.SendAsync(Message, Body);
+        Assert.Contains("RCPT TO:<probe@example.org>\r\nRSET\r\nMAIL FROM:<sender@example.com>", server.Written);
+    }
+
+    [Fact]
+    public async Task MailAsyncLeavesATransactionTheNextMessageResetsFirst()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("MAIL FROM:<probe@example.com>\r\n", "250 ok").On("RSET\r\n", "250 reset")
+              .On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued").On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go")
+              .On("\r\n.\r\n", "250 queued");
+        await client.MailAsync("probe@example.com");
+        await client.SendAsync(Message, Body);
+        await client.SendAsync(Message, Body);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(server.Written, "RSET"));
+    }
+
+    [Fact]
+    public async Task AfterARawHeloNeitherPipeliningNorChunkingNorAnyExtensionIsUsed()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server, "250-test.example\r\n250-PIPELINING\r\n250-CHUNKING\r\n250 8BITMIME");
+        server.On("HELO me.example\r\n", "250 hello").On("MAIL FROM:<sender@example.com>\r\n", "250 ok").On("RCPT", "250 ok")
+              .On("DATA\r\n", "354 go").On("\r\n.\r\n", "250 queued");
+        await client.ExecuteAsync("HELO me.example");
+        Assert.Empty(client.Extensions);
+        await client.SendAsync(Message, Body);
+        Assert.DoesNotContain("BDAT", server.Written);
+        Assert.EndsWith("MAIL FROM:<sender@example.com>\r\nRCPT TO:<rcpt@example.com>\r\nDATA\r\nbody\r\n.\r\n", server.Written);
+        // DATA went in a write of its own: nothing was pipelined.
+        Assert.Contains("DATA\r\n".Length, server.WriteSizes);
+    }
+
+    [Fact]
+    public async Task ARawEhloReplacesTheExtensions()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("EHLO other.example\r\n", "250-test.example\r\n250 SIZE 10");
+        await client.ExecuteAsync("EHLO other.example");
+        Assert.Equal(new[] { "SIZE" }, client.Extensions.Select(e => e.Name));
+        Assert.Equal(10, client.MaxMessageSize);
+    }
 }

@@ -126,7 +126,7 @@ public class EnvelopeTests
     public void Explicit_sender_and_recipients_override_the_headers()
     {
         var message = Raw("From: a@example.com", "To: b@example.com", "Bcc: c@example.com");
-        var envelope = message.CreateEnvelope("Bounce Handler <bounce@example.net>", new[] { "x@example.net, Y <y@example.net>", "X@example.net" });
+        var envelope = message.CreateEnvelope("Bounce Handler <bounce@example.net>", new[] { "x@example.net", "Y <y@example.net>", "X@example.net" });
 
         Assert.Equal("bounce@example.net", envelope.Sender);
         Assert.Equal(new[] { "x@example.net", "y@example.net" }, Recipients(envelope));
@@ -158,6 +158,36 @@ public class EnvelopeTests
         var message = Raw("From: a@example.com", "To: b@example.com");
         var error = Assert.Throws<SmtpArgumentException>(() => message.CreateEnvelope(sender));
         Assert.Equal("Sender", error.ArgumentName);
+    }
+
+    // One parser for every content form (the raw form included): one address or one "Name <address>", nothing else.
+    [Theory]
+    [InlineData("a@b.test\r\nRCPT TO:<evil@x.test>")]
+    [InlineData("a@b.test\nRCPT TO:<evil@x.test>")]
+    [InlineData("Boss\n<evil@x.test>")]
+    [InlineData("a@b.test\0")]
+    [InlineData("a@b.test\r\n")]
+    [InlineData("a@b.test <c@d.test>")]
+    [InlineData("a@b.test SIZE=1")]
+    [InlineData("not an address")]
+    [InlineData("r1@x.test, r2@x.test")]
+    [InlineData("Team: r1@x.test, r2@x.test;")]
+    public void An_envelope_address_is_one_address_or_an_error(string value)
+    {
+        Assert.Equal("Sender", Assert.Throws<SmtpArgumentException>(() => EnvelopeAddress.Sender(value)).ArgumentName);
+        Assert.Equal("Recipient", Assert.Throws<SmtpArgumentException>(() => EnvelopeAddress.Recipient(value)).ArgumentName);
+    }
+
+    [Theory]
+    [InlineData("a@b.test", "a@b.test")]
+    [InlineData("  a@b.test  ", "a@b.test")]
+    [InlineData("<a@b.test>", "a@b.test")]
+    [InlineData("The Boss <boss@b.test>", "boss@b.test")]
+    [InlineData("\"Boss, The\" <boss@b.test>", "boss@b.test")]
+    public void An_envelope_address_may_carry_a_name(string value, string address)
+    {
+        Assert.Equal(address, EnvelopeAddress.Sender(value));
+        Assert.Equal(address, EnvelopeAddress.Recipient(value));
     }
 
     [Fact]

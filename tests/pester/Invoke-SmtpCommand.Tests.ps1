@@ -27,6 +27,27 @@ Describe 'Invoke-SmtpCommand' {
         $server.Commands | Should -Be @('NOOP')
     }
 
+    It 'lets no probe into the next message: after MAIL or RCPT the next send starts with RSET' {
+        Invoke-SmtpCommand $session 'MAIL FROM:<probe@example.com>' | Out-Null
+        Invoke-SmtpCommand $session 'RCPT TO:<probe@example.org>' | Out-Null
+        $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'after a probe' -Body 'x'
+        $r.Sender | Should -Be 'alice@example.com'
+        $m = $server.WaitForMessage(5000)
+        $m.Sender | Should -Be 'alice@example.com'
+        $m.Recipients | Should -Be @('bob@example.com')
+        $server.Commands | Should -Contain 'RSET'
+    }
+
+    It 'takes the extensions of a HELO or EHLO sent through it: after HELO, no PIPELINING and no BDAT' {
+        Invoke-SmtpCommand $session 'HELO client.example' | Out-Null
+        $session.Extensions | Should -BeNullOrEmpty
+        Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'after HELO' -Body 'x' | Out-Null
+        $server.WaitForMessage(5000).ViaBdat | Should -BeFalse
+        $server.Commands | Should -Contain 'DATA'
+        Invoke-SmtpCommand $session 'EHLO client.example' | Out-Null
+        $session.Extensions.Name | Should -Contain 'PIPELINING'
+    }
+
     It 'takes positional session and command' {
         (Invoke-SmtpCommand $session 'RSET').Code | Should -Be 250
         $server.Commands | Should -Be @('RSET')

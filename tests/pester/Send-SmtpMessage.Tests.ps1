@@ -138,6 +138,35 @@ Describe 'Send-SmtpMessage' {
             $session.IsConnected | Should -BeTrue
         }
 
+        It 'takes -Sender and -Recipient as one address each and refuses <Value> before a byte is written' -ForEach @(
+            @{ Value = "a@example.com`r`nRCPT TO:<evil@example.com>" }
+            @{ Value = "Boss`n<evil@example.com>" }
+            @{ Value = "a@example.com`0" }
+            @{ Value = 'a@example.com <evil@example.com>' }
+            @{ Value = 'a@example.com SIZE=1' }
+            @{ Value = 'not an address' }
+            @{ Value = 'a@example.com, evil@example.com' }
+        ) {
+            $raw = "Subject: x`r`n`r`ny"
+            $r = Send-SmtpMessage -Session $session -RawMessage $raw -Sender $Value -Recipient 'b@example.com' -ErrorVariable sent -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            Assert-SmtpError $sent SmtpInvalidArgument InvalidArgument
+            $r = Send-SmtpMessage -Session $session -RawMessage $raw -Sender 'a@example.com' -Recipient 'b@example.com', $Value -ErrorVariable rcpt -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            Assert-SmtpError $rcpt SmtpInvalidArgument InvalidArgument
+            $server.Commands | Where-Object { $_ -like 'MAIL*' -or $_ -like 'RCPT*' } | Should -BeNullOrEmpty
+            $session.IsConnected | Should -BeTrue
+        }
+
+        It 'takes ''Name <address>'' and ''<>'' (the null sender) in the raw form as in every other' {
+            $raw = "Subject: x`r`n`r`ny"
+            Send-SmtpMessage -Session $session -RawMessage $raw -Sender 'The Boss <boss@example.com>' -Recipient 'Bob <b@example.com>' | Out-Null
+            Send-SmtpMessage -Session $session -RawMessage $raw -Sender '<>' -Recipient 'b@example.com' | Out-Null
+            # Only the path: the server may also see SIZE= and BODY= parameters.
+            $paths = $server.Commands | Where-Object { $_ -like 'MAIL*' -or $_ -like 'RCPT*' } | ForEach-Object { ($_ -split ' ')[0..1] -join ' ' }
+            $paths | Should -Be @('MAIL FROM:<boss@example.com>', 'RCPT TO:<b@example.com>', 'MAIL FROM:<>', 'RCPT TO:<b@example.com>')
+        }
+
         It 'refuses two content forms at once' {
             $e = Get-TerminatingError { Send-SmtpMessage -Session $session -RawMessage 'x' -Sender 'a@example.com' -Recipient 'b@example.com' -Subject 'also' }
             Assert-SmtpError $e SmtpInvalidArgument InvalidArgument
