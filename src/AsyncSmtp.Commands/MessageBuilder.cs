@@ -35,13 +35,17 @@ internal static class MessageBuilder
                 Body = p.Body,
                 BodyAsHtml = p.BodyAsHtml,
                 HtmlBody = p.HtmlBody,
-                Attachments = attachments?.Select(a => FileSystemPath(cmdlet, a)).ToArray(),
+                Attachments = attachments?.Select(a => FileArguments.Resolve(cmdlet, a, "Attachments")).ToArray(),
                 InlineAttachments = ToInlineAttachments(cmdlet, p.InlineAttachment),
                 Encoding = p.Encoding,
                 Priority = p.Priority,
-                Headers = ToHeaders(p.Header),
+                Headers = HeaderValues.ToPairs(p.Header),
             };
             return SmtpMessageFactory.Create(spec);
+        }
+        catch (FileArguments.RefusedException refused)
+        {
+            error = refused.ErrorRecord;
         }
         catch (FileNotFoundException missing)
         {
@@ -58,10 +62,6 @@ internal static class MessageBuilder
         return null;
     }
 
-    // An empty path is passed on as it is, for the Mime layer to refuse by name (resolved, it would be $PWD).
-    private static string FileSystemPath(PSCmdlet cmdlet, string path) =>
-        string.IsNullOrWhiteSpace(path) ? path : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-
     private static IDictionary<string, string>? ToInlineAttachments(PSCmdlet cmdlet, IDictionary? inline)
     {
         if (inline is null) return null;
@@ -70,21 +70,12 @@ internal static class MessageBuilder
         {
             string path = Unwrap(entry.Value) switch
             {
-                FileSystemInfo file => file.FullName,
-                var value => FileSystemPath(cmdlet, value?.ToString() ?? string.Empty),
+                FileSystemInfo file => FileArguments.Resolve(cmdlet, file.FullName, "InlineAttachment"),
+                var value => FileArguments.Resolve(cmdlet, value?.ToString() ?? string.Empty, "InlineAttachment"),
             };
             parts[Unwrap(entry.Key)?.ToString() ?? string.Empty] = path;
         }
         return parts;
-    }
-
-    private static IDictionary<string, string>? ToHeaders(IDictionary? header)
-    {
-        if (header is null) return null;
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in header)
-            headers[Unwrap(entry.Key)?.ToString() ?? string.Empty] = Unwrap(entry.Value)?.ToString() ?? string.Empty;
-        return headers;
     }
 
     internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;

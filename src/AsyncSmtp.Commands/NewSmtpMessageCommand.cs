@@ -65,7 +65,7 @@ public sealed class NewSmtpMessageCommand : PSCmdlet, IMessageContentParameters
     protected override void ProcessRecord()
     {
         var message = MessageBuilder.Build(this, this, out var error);
-        if (message is not null) WriteObject(message);
+        if (message is not null) WriteObject(SmtpMessageSaveMethod.Attach(message));
         else WriteError(error!);
     }
 }

@@ -399,6 +399,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     private SmtpMessage? Load(string path)
     {
+        if (FileArguments.Check(this, path, nameof(Path)) is { } problem)
+        {
+            WriteError(problem);
+            return null;
+        }
         try
         {
             return SmtpMessageFactory.Load(path);

@@ -19,10 +19,20 @@ internal static class CustomHeaders
         "Sender", "Resent-From", "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc", "Resent-Reply-To",
     };
 
-    /// <summary>A header already present (Date, Message-Id, the priority headers) is replaced; any other is added.</summary>
-    public static void Apply(MimeMessage message, IDictionary<string, string>? headers)
+    // RFC 5322 3.6: at most one of each in a message, so a repeat is a mistake, not a list.
+    private static readonly HashSet<string> _once = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Date", "Sender", "Message-Id", "In-Reply-To", "References",
+    };
+
+    /// <summary>
+    /// A header already present (Date, Message-Id, the priority headers) is replaced by the first value given for it;
+    /// any other value is added, so a name given more than once gives that many headers.
+    /// </summary>
+    public static void Apply(MimeMessage message, IEnumerable<KeyValuePair<string, string>>? headers)
     {
         if (headers is null) return;
+        var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var pair in headers)
         {
             var name = pair.Key;
@@ -31,7 +41,10 @@ internal static class CustomHeaders
             CheckValue(name, value);
             if (_addressHeaders.Contains(name)) Addresses.ParseList(new[] { value }, name);
 
-            if (message.Headers.Contains(name)) message.Headers.Replace(name, Encoding.UTF8, value);
+            bool first = given.Add(name);
+            if (!first && _once.Contains(name))
+                throw new SmtpArgumentException($"The {name} header can appear only once in a message.", "Header");
+            if (first && message.Headers.Contains(name)) message.Headers.Replace(name, Encoding.UTF8, value);
             else message.Headers.Add(name, Encoding.UTF8, value);
         }
     }

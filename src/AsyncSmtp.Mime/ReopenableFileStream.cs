@@ -15,10 +15,10 @@ internal sealed class ReopenableFileStream : Stream
     private FileStream? _file;
     private long _position;
 
-    private ReopenableFileStream(FileInfo info)
+    private ReopenableFileStream(FileInfo info, long length)
     {
         _path = info.FullName;
-        _length = info.Length;
+        _length = length;
         _lastWriteTimeUtc = info.LastWriteTimeUtc;
     }
 
@@ -30,9 +30,9 @@ internal sealed class ReopenableFileStream : Stream
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"File not found: '{info.FullName}'.", info.FullName);
-        var stream = new ReopenableFileStream(info);
-        stream.OpenUnchanged().Dispose();
-        return stream;
+        // The length of the open file, not FileInfo's: for a symbolic link FileInfo describes the link itself.
+        using var file = Open(info.FullName);
+        return new ReopenableFileStream(info, file.Length);
     }
 
     public string Path => _path;
@@ -116,7 +116,7 @@ internal sealed class ReopenableFileStream : Stream
     // BDAT chunk lengths) nor the offsets of a parsed message: refuse it rather than send something else.
     private FileStream OpenUnchanged()
     {
-        var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 16384, FileOptions.SequentialScan);
+        var file = Open(_path);
         var info = new FileInfo(_path);
         if (file.Length != _length || info.LastWriteTimeUtc != _lastWriteTimeUtc)
         {
@@ -126,4 +126,7 @@ internal sealed class ReopenableFileStream : Stream
 
         return file;
     }
+
+    private static FileStream Open(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 16384, FileOptions.SequentialScan);
 }

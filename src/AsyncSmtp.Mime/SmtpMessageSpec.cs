@@ -46,9 +46,10 @@ public sealed class SmtpMessageSpec
     public SmtpMessagePriority Priority { get; set; }
 
     /// <summary>
-    /// Extra headers, name to value. Date, Message-Id, Sender and the priority headers replace the generated ones;
-    /// MIME structure (MIME-Version, Content-*) and the headers that have their own property (From, To, Cc, Bcc,
-    /// Reply-To, Subject) are refused.
+    /// Extra headers, name and value, in order; a name given more than once gives that many headers (except those
+    /// RFC 5322 allows once: Date, Sender, Message-Id, In-Reply-To, References). Date, Message-Id, Sender and the
+    /// priority headers replace the generated ones; MIME structure (MIME-Version, Content-*) and the headers that have
+    /// their own property (From, To, Cc, Bcc, Reply-To, Subject) are refused.
     /// </summary>
-    public IDictionary<string, string>? Headers { get; set; }
+    public IEnumerable<KeyValuePair<string, string>>? Headers { get; set; }
 }

@@ -38,6 +38,21 @@ public sealed class AttachmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_symbolic_link_to_a_file_is_attached_under_the_link_name_with_the_file_content()
+    {
+        var content = Enumerable.Range(0, 5_000).Select(i => (byte)(i % 199)).ToArray();
+        string target = _dir.File("target-v3.bin", content);
+        string link = _dir.Combine("report.bin");
+        File.CreateSymbolicLink(link, target);
+
+        var sent = await Sent.ContentOf(WithAttachments(link));
+
+        var attachment = (MimePart)sent.Message.Attachments.Single();
+        Assert.Equal("report.bin", attachment.FileName);
+        Assert.Equal(content, ContentTests.Decoded(attachment));
+    }
+
+    [Fact]
     public async Task Utf8_file_names_round_trip()
     {
         const string name = "Übersicht – März 2025 日本.xlsx";

@@ -256,6 +256,52 @@ public class CreateTests
         Assert.Equal("2 (High)", sent.Message.Headers["X-Priority"]);
     }
 
+    [Fact]
+    public async Task A_header_name_given_twice_gives_two_headers_in_order()
+    {
+        var sent = await Sent.Of(Spec(s => s.Headers = new[]
+        {
+            new KeyValuePair<string, string>("Comments", "first"),
+            new KeyValuePair<string, string>("X-Tag", "a"),
+            new KeyValuePair<string, string>("Comments", "second"),
+        }));
+
+        Assert.Equal(new[] { "first", "second" },
+            sent.Message.Headers.Where(h => h.Field == "Comments").Select(h => h.Value).ToArray());
+    }
+
+    [Fact]
+    public async Task A_repeated_header_that_replaces_a_generated_one_replaces_it_once_and_adds_the_rest()
+    {
+        var sent = await Sent.Of(Spec(s =>
+        {
+            s.Priority = SmtpMessagePriority.High;
+            s.Headers = new[]
+            {
+                new KeyValuePair<string, string>("X-Priority", "2 (High)"),
+                new KeyValuePair<string, string>("X-Priority", "1 (Highest)"),
+            };
+        }));
+
+        Assert.Equal(new[] { "2 (High)", "1 (Highest)" },
+            sent.Message.Headers.Where(h => h.Field == "X-Priority").Select(h => h.Value).ToArray());
+    }
+
+    [Theory]
+    [InlineData("Date", "Tue, 01 Jul 2025 10:00:00 +0000")]
+    [InlineData("Message-Id", "<a@example.org>")]
+    [InlineData("References", "<a@example.org>")]
+    public void A_header_allowed_once_given_twice_throws(string name, string value)
+    {
+        var error = Assert.Throws<SmtpArgumentException>(() => SmtpMessageFactory.Create(Spec(s => s.Headers = new[]
+        {
+            new KeyValuePair<string, string>(name, value),
+            new KeyValuePair<string, string>(name, value),
+        })));
+        Assert.Equal("Header", error.ArgumentName);
+        Assert.Contains("only once", error.Message);
+    }
+
     [Theory]
     [InlineData("Content-Type")]
     [InlineData("content-transfer-encoding")]

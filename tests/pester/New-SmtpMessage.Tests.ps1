@@ -2,6 +2,15 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:work = Join-Path ([IO.Path]::GetTempPath()) ("asyncsmtp-new-" + [guid]::NewGuid())
     New-Item -ItemType Directory $work | Out-Null
+
+    # Assert-SmtpError (TestHelpers.ps1) expects errors raised by this cmdlet.
+    $script:CmdletClass = 'AsyncSmtp.Commands.NewSmtpMessageCommand'
+
+    function Assert-InvalidArgument($Errors, $Target, [string] $Pattern) {
+        # One non-terminating SmtpInvalidArgument error, aimed at $Target, whose message matches $Pattern.
+        Assert-SmtpError $Errors SmtpInvalidArgument InvalidArgument $Target
+        $Errors[0].Exception.Message | Should -Match $Pattern
+    }
 }
 AfterAll { Remove-Item -Recurse -Force $work -ErrorAction Ignore }
 
@@ -77,5 +86,133 @@ Describe 'New-SmtpMessage' {
         $path = Join-Path $work 'prio.eml'
         $m.Save($path)
         Get-Content -Raw $path | Should -Match '(?m)^X-Priority: 1'
+    }
+
+    Context '-Header values' {
+        BeforeAll {
+            function Get-SavedText($Message) {
+                $path = Join-Path $work ([guid]::NewGuid().ToString() + '.eml')
+                $Message.Save($path)
+                Get-Content -Raw $path
+            }
+        }
+
+        It 'gives one header per element of an array value, in order' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Header @{ 'Comments' = 'first', 'second' }
+            $text = Get-SavedText $m
+            [regex]::Matches($text, '(?m)^Comments: (\w+)\r?$').ForEach({ $_.Groups[1].Value }) | Should -Be @('first', 'second')
+            $text | Should -Not -Match 'System\.Object'
+        }
+
+        It 'uses the text form of a value that has one (a URI, a number)' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Header @{ 'X-Link' = [uri]'https://example.com/a'; 'X-Count' = 42 }
+            $text = Get-SavedText $m
+            $text | Should -Match '(?m)^X-Link: https://example.com/a\r?$'
+            $text | Should -Match '(?m)^X-Count: 42\r?$'
+        }
+
+        It 'refuses a $null value instead of writing an empty header' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Header @{ 'X-Empty' = $null } -ErrorVariable errs -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty
+            Assert-InvalidArgument $errs 'Header' 'X-Empty.*\$null'
+        }
+
+        It 'refuses a value whose only text form is its type name (a hashtable, an object)' -TestCases @(
+            @{ Value = @{ a = 1 } }
+            @{ Value = [pscustomobject]@{ a = 1 } }
+            @{ Value = [object]::new() }
+        ) {
+            param($Value)
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Header @{ 'X-Data' = $Value } -ErrorVariable errs -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty
+            Assert-InvalidArgument $errs 'Header' 'X-Data.*no text form'
+        }
+
+        It 'refuses an empty list, a $null element and a nested list' -TestCases @(
+            @{ Value = @(); Pattern = 'empty' }
+            @{ Value = @('a', $null); Pattern = '\$null' }
+            @{ Value = @('a', @('b', 'c')); Pattern = 'itself a list' }
+        ) {
+            param($Value, $Pattern)
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Header @{ 'X-List' = $Value } -ErrorVariable errs -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty
+            Assert-InvalidArgument $errs 'Header' $Pattern
+        }
+
+        It 'refuses a repeated header that a message may carry only once' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Header @{ 'Message-Id' = '<a@example.com>', '<b@example.com>' } -ErrorVariable errs -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty
+            Assert-InvalidArgument $errs 'Header' 'only once'
+        }
+    }
+
+    Context 'attachment paths that are not files' {
+        It 'says an empty path is empty (not "File not found" naming the current directory)' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Attachments '' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty
+            Assert-InvalidArgument $errs 'Attachments' 'empty path'
+        }
+
+        It 'says a directory is a directory' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Attachments $work -ErrorVariable errs -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty
+            Assert-InvalidArgument $errs $work 'is a directory'
+        }
+
+        It 'refuses a character device such as /dev/zero, which would never end' -Skip:$IsWindows {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Attachments '/dev/zero' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty
+            Assert-InvalidArgument $errs '/dev/zero' 'not a regular file but a character device'
+        }
+
+        It 'refuses a named pipe (FIFO) before opening it, so nothing waits for a writer' -Skip:$IsWindows {
+            $fifo = Join-Path $work 'attach.fifo'
+            mkfifo $fifo
+            $link = Join-Path $work 'fifo-link.txt'
+            New-Item -ItemType SymbolicLink -Path $link -Target $fifo | Out-Null
+            $run = Start-InOtherRunspace 'param($f, $l) New-SmtpMessage -From a@example.com -To b@example.com -Attachments $f; New-SmtpMessage -From a@example.com -To b@example.com -Attachments $l' $fifo, $link
+            try {
+                # Before the fix open() blocked until a writer came: be that writer, so a failing test ends.
+                if (-not (Wait-Until { $run.Handle.IsCompleted } -TimeoutMs 30000)) { 1..2 | ForEach-Object { [IO.File]::OpenWrite($fifo).Dispose() } }
+                $null = $run.PowerShell.EndInvoke($run.Handle)
+                $errs = @($run.PowerShell.Streams.Error)
+                $errs.Count | Should -Be 2
+                foreach ($e in $errs) {
+                    $e.FullyQualifiedErrorId | Should -Be 'SmtpInvalidArgument,AsyncSmtp.Commands.NewSmtpMessageCommand'
+                    $e.Exception.Message | Should -Match 'not a regular file but a named pipe \(FIFO\)'
+                }
+                $errs[0].TargetObject | Should -Be $fifo
+                $errs[1].TargetObject | Should -Be $link
+            } finally { $run.PowerShell.Dispose() }
+        }
+
+        It 'still attaches a symbolic link to a regular file' -Skip:$IsWindows {
+            $file = Join-Path $work 'real.txt'
+            Set-Content $file 'real content'
+            $link = Join-Path $work 'link.txt'
+            New-Item -ItemType SymbolicLink -Path $link -Target $file | Out-Null
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Attachments $link
+            $m | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    Context 'Save(path)' {
+        It 'resolves a relative path against the current location ($PWD), not the process directory' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'relative' -Body 'x'
+            $dir = Join-Path $work 'save-here'
+            New-Item -ItemType Directory $dir | Out-Null
+            $name = "relative-$([guid]::NewGuid()).eml"
+            Push-Location $dir
+            try { $m.Save($name) } finally { Pop-Location }
+            Join-Path $dir $name | Should -Exist
+            Join-Path ([Environment]::CurrentDirectory) $name | Should -Not -Exist
+        }
+
+        It 'resolves a PowerShell drive path' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'drive' -Body 'x'
+            New-PSDrive -Name SaveTest -PSProvider FileSystem -Root $work | Out-Null
+            try { $m.Save('SaveTest:/on-drive.eml') } finally { Remove-PSDrive SaveTest }
+            Join-Path $work 'on-drive.eml' | Should -Exist
+        }
     }
 }

@@ -500,4 +500,45 @@ Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subjec
             $a.PowerShell.Dispose(); $b.PowerShell.Dispose()
         }
     }
+
+    Context 'input that is refused, not rewritten' {
+        It 'sends one header per element of an array -Header value' {
+            $null = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'h' -Body 'b' -Header @{ 'X-Tag' = 'one', 'two' }
+            $text = $server.WaitForMessage(5000).Text
+            [regex]::Matches($text, '(?m)^X-Tag: (\w+)\r$').ForEach({ $_.Groups[1].Value }) | Should -Be @('one', 'two')
+        }
+
+        It 'refuses a $null -Header value and sends nothing' {
+            $r = Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'h' -Header @{ 'X-Empty' = $null } -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            Assert-SmtpError $errs 'SmtpInvalidArgument' 'InvalidArgument' 'Header'
+            $server.Commands | Where-Object { $_ -like 'MAIL*' } | Should -BeNullOrEmpty
+        }
+
+        It 'says a -Path directory is a directory' {
+            $r = Send-SmtpMessage -Session $session -Path $work -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            Assert-SmtpError $errs 'SmtpInvalidArgument' 'InvalidArgument' $work
+            $errs[0].Exception.Message | Should -Match 'is a directory'
+        }
+
+        It 'refuses a -Path named pipe (FIFO) before opening it, and goes on with the next file' -Skip:$IsWindows {
+            $fifo = Join-Path $work 'message.fifo'
+            mkfifo $fifo
+            $eml = Join-Path $work 'after-fifo.eml'
+            (New-SmtpMessage -From 'alice@example.com' -To 'after@example.com' -Subject 'after' -Body 'b').Save($eml)
+            $run = Start-InOtherRunspace 'param($s, $f, $e) Send-SmtpMessage -Session $s -Path $f, $e' $session, $fifo, $eml
+            try {
+                # Before the fix open() blocked until a writer came: be that writer, so a failing test ends.
+                if (-not (Wait-Until { $run.Handle.IsCompleted } -TimeoutMs 30000)) { [IO.File]::OpenWrite($fifo).Dispose() }
+                $results = $run.PowerShell.EndInvoke($run.Handle)
+                $errs = @($run.PowerShell.Streams.Error)
+                Assert-SmtpError $errs 'SmtpInvalidArgument' 'InvalidArgument' $fifo
+                $errs[0].Exception.Message | Should -Match 'named pipe'
+                @($results).Count | Should -Be 1
+                $results[0].Recipients | Should -Be @('after@example.com')
+            } finally { $run.PowerShell.Dispose() }
+        }
+    }
 }
+
