@@ -24,7 +24,7 @@ public sealed partial class SmtpClient
             if (IsEncrypted) throw new SmtpArgumentException("The connection is already encrypted.");
             await EnsureGreetedAsync(io).ConfigureAwait(false);
             if (!_extensions.Contains("STARTTLS")) throw new SmtpStartTlsNotSupportedException();
-            return await StartTlsCoreAsync(io).ConfigureAwait(false);
+            return await StartTlsCoreAsync(io, required: false).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task<SmtpResponse> RsetAsync(CancellationToken cancellationToken = default) =>
@@ -134,10 +134,19 @@ public sealed partial class SmtpClient
         return name;
     }
 
-    private async Task<SmtpResponse> StartTlsCoreAsync(IoScope io)
+    /// <param name="required">
+    /// Connecting with TLS asked for: a refusal is a TLS failure that ends the connection (no plaintext fallback);
+    /// the caller's own STARTTLS verb leaves a refused connection as it was.
+    /// </param>
+    private async Task<SmtpResponse> StartTlsCoreAsync(IoScope io, bool required)
     {
         var reply = await Wire.CommandAsync(io, "STARTTLS", "starting TLS").ConfigureAwait(false);
-        if (reply.Code != 220) throw new SmtpResponseException(SmtpException.Describe("STARTTLS refused", reply), reply);
+        if (reply.Code != 220)
+        {
+            string refused = SmtpException.Describe("STARTTLS refused", reply);
+            if (required) throw new SmtpTlsException(refused, reply);
+            throw new SmtpResponseException(refused, reply);
+        }
         await UpgradeAsync(io).ConfigureAwait(false);
         // Everything learnt in plaintext is forgotten: EHLO again, log in again.
         ForgetSessionState();

@@ -48,7 +48,11 @@ public sealed partial class SmtpClient
         if (transports == 0 && string.IsNullOrWhiteSpace(o.Host))
             throw new SmtpArgumentException("Host is required to connect over TCP.", nameof(o.Host));
         if (o.Host is not null) CommandGuard.RequireSafe(o.Host, nameof(o.Host));
-        if (o.LocalHostName is not null) CommandGuard.RequireSafe(o.LocalHostName, nameof(o.LocalHostName));
+        if (o.LocalHostName is not null)
+        {
+            CommandGuard.RequireSafe(o.LocalHostName, nameof(o.LocalHostName));
+            EhloName.Require(o.LocalHostName, nameof(o.LocalHostName));
+        }
         if (o.Port < 0 || o.Port > 65535) throw new SmtpArgumentException($"Port {o.Port} is out of range.", nameof(o.Port));
         if (o.TlsMode is SmtpTlsMode.Implicit or SmtpTlsMode.StartTls && o.SkipCertificateCheck is false && string.IsNullOrEmpty(TlsTargetHost) && o.CertificateValidationCallback is null)
             throw new SmtpArgumentException("TLS needs a host name to validate the certificate against: set Host or TlsServerName.", nameof(o.Host));
@@ -79,7 +83,7 @@ public sealed partial class SmtpClient
                 throw new SmtpStartTlsNotSupportedException();
             case SmtpTlsMode.StartTls:
             case SmtpTlsMode.Opportunistic when offered:
-                await StartTlsCoreAsync(io).ConfigureAwait(false);
+                await StartTlsCoreAsync(io, required: true).ConfigureAwait(false);
                 await EnsureGreetedAsync(io).ConfigureAwait(false);
                 break;
         }

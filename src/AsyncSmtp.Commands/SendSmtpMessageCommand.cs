@@ -72,7 +72,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     public System.Text.Encoding? Encoding { get; set; }
 
     /// <summary>Send-MailMessage's -SmtpServer position (3, after To, Subject and Body), on this cmdlet only.</summary>
-    [Parameter(ParameterSetName = ConnectSet, Position = 3)]
+    [Parameter(ParameterSetName = ConnectSet, Position = 3, ValueFromPipelineByPropertyName = true)]
     [Alias("ComputerName", "HostName", "Server")]
     [ValidateNotNullOrEmpty]
     public override string? SmtpServer { get; set; }

@@ -17,22 +17,22 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
 
     private SmtpSession? _oneShot;
 
-    [Parameter(ParameterSetName = ConnectSet, Position = 0)]
+    [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true, Position = 0)]
     [Alias("ComputerName", "HostName", "Server")]
     [ValidateNotNullOrEmpty]
     public virtual string? SmtpServer { get; set; }
 
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
     public int Port { get; set; }
 
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
     public SwitchParameter UseTls { get; set; }
 
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
     public SwitchParameter StartTls { get; set; }
 
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
     public SwitchParameter NoTls { get; set; }
 
     [Parameter(ParameterSetName = ConnectSet)]
@@ -75,8 +75,13 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
 
     /// <summary>Seconds allowed for the connection and for each reply; 0 waits forever.</summary>
     [Parameter(ParameterSetName = ConnectSet)]
-    [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; } = 60;
+
+    /// <summary>
+    /// The longest timeout that can be armed: int.MaxValue milliseconds (24.8 days), what .NET Framework's timers
+    /// take (Windows PowerShell 5.1). Longer is refused rather than made infinite: a typo should not mean forever.
+    /// </summary>
+    internal const int MaxTimeoutSec = int.MaxValue / 1000;
 
     /// <summary>Whether the cmdlet connects itself rather than using a -Session.</summary>
     protected bool IsOneShot => ParameterSetName == ConnectSet;
@@ -97,6 +102,11 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
         if (host is null && UnixSocket is null)
             ThrowUsageError("No SMTP server: give -SmtpServer (or -UnixSocket), or set $PSEmailServer.", "SmtpServer");
         smtpServer = host ?? UnixSocket!;
+        if (TimeoutSec < 0 || TimeoutSec > MaxTimeoutSec)
+        {
+            string range = $"give 1 to {MaxTimeoutSec} seconds, or 0 for no timeout";
+            ThrowUsageError($"-TimeoutSec {TimeoutSec} is out of range: {range}.", nameof(TimeoutSec));
+        }
 
         var timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec);
         var options = new SmtpClientOptions

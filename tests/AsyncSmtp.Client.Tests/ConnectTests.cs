@@ -155,4 +155,43 @@ public class ConnectTests
         Assert.Equal(port, new SmtpClientOptions { TlsMode = mode }.EffectivePort);
         Assert.Equal(2525, new SmtpClientOptions { TlsMode = mode, Port = 2525 }.EffectivePort);
     }
+
+    [Theory]
+    [InlineData("me VRFY")]
+    [InlineData("   ")]
+    [InlineData("xn--zz")]
+    [InlineData("mail.xn--zz.example")]
+    [InlineData("a234567890123456789012345678901234567890123456789012345678901234567890.example")]
+    [InlineData("-bad.example")]
+    [InlineData("bad-.example")]
+    [InlineData("a..b")]
+    [InlineData("example.com.")]
+    [InlineData("b\u00fccher.example")]
+    [InlineData("[300.1.1.1]")]
+    [InlineData("[IPv6:1.2.3.4]")]
+    [InlineData("[1.2.3]")]
+    public async Task ALocalHostNameThatIsNoDomainOrAddressLiteralIsRefusedBeforeAnythingIsSent(string name)
+    {
+        var server = new ScriptedServerStream();
+        using var client = Scripted.Client(server, o => o.LocalHostName = name);
+        var error = await Assert.ThrowsAsync<SmtpArgumentException>(() => client.ConnectAsync());
+        Assert.Equal("LocalHostName", error.ArgumentName);
+        Assert.Equal(string.Empty, server.Written);
+    }
+
+    [Theory]
+    [InlineData("mail.example.com")]
+    [InlineData("localhost")]
+    [InlineData("xn--bcher-kva.example")]
+    [InlineData("1mail.example")]
+    [InlineData("[192.0.2.1]")]
+    [InlineData("[IPv6:2001:db8::1]")]
+    public async Task ALocalHostNameThatIsADomainOrAddressLiteralIsSentAsGiven(string name)
+    {
+        var server = new ScriptedServerStream();
+        server.On($"EHLO {name}\r\n", Scripted.Ehlo);
+        using var client = Scripted.Client(server, o => o.LocalHostName = name);
+        await client.ConnectAsync();
+        Assert.Equal($"EHLO {name}\r\n", server.Written);
+    }
 }

@@ -107,8 +107,9 @@ public class TlsTests
         var options = Options(server, SmtpTlsMode.Opportunistic);
         options.SkipCertificateCheck = true;
         using var client = new SmtpClient(options);
-        var ex = await Assert.ThrowsAsync<SmtpResponseException>(() => client.ConnectAsync());
+        var ex = await Assert.ThrowsAsync<SmtpTlsException>(() => client.ConnectAsync());
         Assert.Equal(454, ex.Code);
+        Assert.True(ex.IsTransient);
         Assert.False(client.IsConnected);
     }
 

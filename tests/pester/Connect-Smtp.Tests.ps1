@@ -316,4 +316,64 @@ Describe 'Connect-Smtp' {
             $run.PowerShell.Dispose()
         }
     }
+
+    Context 'errors as the documentation names them' {
+        It 'reports STARTTLS answered 454 as SmtpTlsFailed (ResourceUnavailable: 4xx), and goes no further in plaintext' {
+            $server.On('STARTTLS').Reply('454 4.7.0 TLS not available due to local problem') | Out-Null
+            $e = Get-TerminatingError { Connect-Smtp -SmtpServer $server.Host -Port $server.Port -StartTls -SkipCertificateCheck -TimeoutSec 10 }
+            Assert-SmtpError $e SmtpTlsFailed ResourceUnavailable $endpoint
+            $e.ErrorDetails.Message | Should -Match '454 4\.7\.0 TLS not available'
+            $server.Commands | Where-Object { $_ -notlike 'EHLO*' -and $_ -ne 'STARTTLS' } | Should -BeNullOrEmpty
+        }
+
+        It 'says a -UnixSocket path that does not exist does not exist' {
+            $missing = Join-Path ([IO.Path]::GetTempPath()) "asyncsmtp-missing-$([guid]::NewGuid()).sock"
+            $e = Get-TerminatingError { Connect-Smtp -UnixSocket $missing -NoTls -TimeoutSec 10 }
+            Assert-SmtpError $e SmtpConnectFailed ConnectionError $missing
+            $e.Exception.Message | Should -Match 'socket file .* does not exist'
+        }
+
+        It 'refuses a -TimeoutSec no timer can hold, as SmtpInvalidArgument before connecting' -TestCases @(
+            @{ Seconds = 4294968 }, @{ Seconds = 2147484 }, @{ Seconds = -1 }
+        ) {
+            param($Seconds)
+            $e = Get-TerminatingError { Connect-Smtp @conn -TimeoutSec $Seconds }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'TimeoutSec'
+            $e.Exception.Message | Should -Match '0 for no timeout'
+            $server.Sessions.Count | Should -Be 0
+        }
+
+        It 'refuses a -LocalHostName that is no domain name or address literal, before connecting' -TestCases @(
+            @{ Name = 'me VRFY' }, @{ Name = '   ' }, @{ Name = 'xn--zz' }, @{ Name = ('a' * 70) + '.example' }
+        ) {
+            param($Name)
+            $e = Get-TerminatingError { Connect-Smtp @conn -LocalHostName $Name }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument $endpoint
+            $e.Exception.Message | Should -Match 'cannot be sent in EHLO'
+            $server.Sessions.Count | Should -Be 0
+        }
+
+        It 'accepts the longest -TimeoutSec, 2147483 seconds' {
+            $s = Connect-Smtp -SmtpServer $server.Host -Port $server.Port -NoTls -TimeoutSec 2147483
+            try { $s.IsConnected | Should -BeTrue } finally { $s | Disconnect-Smtp }
+        }
+    }
+
+    Context 'connection parameters from the pipeline' {
+        It 'binds SmtpServer, Port and the TLS switches by property name, one session per record' {
+            $other = Start-TestSmtpServer -NoStartTls
+            try {
+                $csv = Join-Path ([IO.Path]::GetTempPath()) "servers-$([guid]::NewGuid()).csv"
+                "SmtpServer,Port`n$($server.Host),$($server.Port)`n$($other.Host),$($other.Port)" | Set-Content $csv
+                $sessions = Import-Csv $csv | Connect-Smtp -NoTls -TimeoutSec 10
+                try {
+                    $sessions.Count | Should -Be 2
+                    $sessions.Port | Should -Be @($server.Port, $other.Port)
+                } finally { $sessions | Disconnect-Smtp; Remove-Item $csv }
+
+                $tls = [pscustomobject]@{ SmtpServer = $server.Host; Port = $server.Port; StartTls = $true } | Connect-Smtp -SkipCertificateCheck -TimeoutSec 10
+                try { $tls.IsEncrypted | Should -BeTrue } finally { $tls | Disconnect-Smtp }
+            } finally { $other.Dispose() }
+        }
+    }
 }

@@ -65,4 +65,17 @@ Describe 'Get-SmtpExtension' {
         $e = Get-TerminatingError { $s | Get-SmtpExtension }
         Assert-SmtpError $e SmtpSessionClosed InvalidOperation $endpoint
     }
+
+    It 'connects to each server piped in by property name (Import-Csv servers.csv | Get-SmtpExtension)' {
+        $other = Start-TestSmtpServer -NoStartTls -Extensions 'PIPELINING', 'X-OTHER-SERVER'
+        try {
+            $csv = Join-Path ([IO.Path]::GetTempPath()) "servers-$([guid]::NewGuid()).csv"
+            "SmtpServer,Port`n$($server.Host),$($server.Port)`n$($other.Host),$($other.Port)" | Set-Content $csv
+            $extensions = Import-Csv $csv | Get-SmtpExtension -NoTls -TimeoutSec 10
+            Remove-Item $csv
+            $extensions.Name | Should -Contain 'X-VENDOR-THING'
+            $extensions.Name | Should -Contain 'X-OTHER-SERVER'
+            $extensions[-1].Name | Should -Be 'X-OTHER-SERVER'
+        } finally { $other.Dispose() }
+    }
 }

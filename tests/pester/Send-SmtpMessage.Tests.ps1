@@ -326,6 +326,18 @@ Describe 'Send-SmtpMessage' {
             $session.IsConnected | Should -BeFalse
         }
 
+        It 'reports an idle-timeout 421 the server sent between messages as SmtpServerDisconnected with its text' {
+            $server.OnEndOfMessage().SendRaw("250 2.0.0 Ok: queued as IDLE1`r`n421 4.4.2 localhost Error: timeout exceeded`r`n").Disconnect().Once() | Out-Null
+            $first = Send-Simple $session
+            $first.Response | Should -Match 'queued as IDLE1'
+            Start-Sleep -Milliseconds 300 # the 421 reaches the client before the next message, as after an idle wait
+            $e = Get-TerminatingError { Send-Simple $session }
+            Assert-SmtpError $e SmtpServerDisconnected ResourceUnavailable $endpoint
+            $e.Exception.Code | Should -Be 421
+            $e.Exception.Message | Should -Match 'timeout exceeded'
+            $session.IsConnected | Should -BeFalse
+        }
+
         It 'ends with SmtpReadTimeout when the final reply does not come in time' {
             $c = $conn.Clone(); $c.TimeoutSec = 1
             $s = Connect-Smtp @c

@@ -14,11 +14,16 @@ public sealed class SmtpConnectTimeoutException : SmtpConnectException
         : base(message, null, innerException) { }
 }
 
-/// <summary>The TLS handshake or the certificate validation failed.</summary>
+/// <summary>The TLS handshake or the certificate validation failed, or the server refused STARTTLS.</summary>
 public sealed class SmtpTlsException : SmtpConnectException
 {
     public SmtpTlsException(string message, Exception? innerException = null)
         : base(message, null, innerException) { }
+
+    /// <summary>STARTTLS refused (e.g. 454): TLS was asked for, so the connection is given up, never used in plaintext.
+    /// </summary>
+    public SmtpTlsException(string message, SmtpResponse response)
+        : base(message, response) { }
 }
 
 /// <summary>A reply did not come within the timeout. The client is disconnected.</summary>

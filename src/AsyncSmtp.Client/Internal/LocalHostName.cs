@@ -15,7 +15,7 @@ internal static class LocalHostName
             if (!string.IsNullOrEmpty(properties.DomainName) && properties.DomainName != "(none)" &&
                 !name.EndsWith("." + properties.DomainName, StringComparison.OrdinalIgnoreCase))
                 name += "." + properties.DomainName;
-            if (IsValidDomain(name)) return name;
+            if (EhloName.IsDomain(name)) return name;
         }
         catch (NetworkInformationException)
         {
@@ -28,13 +28,5 @@ internal static class LocalHostName
             IPEndPoint ip => "[" + ip.Address + "]",
             _ => "localhost",
         };
-    }
-
-    private static bool IsValidDomain(string name)
-    {
-        if (name.Length == 0 || name.Length > 253) return false;
-        foreach (char c in name)
-            if (!(c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '.')) return false;
-        return true;
     }
 }

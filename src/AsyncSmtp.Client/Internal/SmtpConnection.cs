@@ -68,9 +68,10 @@ internal sealed class SmtpConnection
     /// Writes command lines in one write (a pipelined group is one packet), after <paramref name="leading"/>
     /// (a submitted message's held end of data) when given.
     /// </summary>
-    public Task WriteCommandsAsync(IoScope io, IReadOnlyList<string> lines, string activity, byte[]? leading = null)
+    public async Task WriteCommandsAsync(
+        IoScope io, IReadOnlyList<string> lines, string activity, byte[]? leading = null)
     {
-        ThrowIfUnexpectedData(activity);
+        await ThrowIfUnaskedReplyAsync(io, activity).ConfigureAwait(false);
         int length = leading?.Length ?? 0;
         for (int n = 0; n < lines.Count; n++) length += Utf8.GetByteCount(lines[n]) + 2;
         byte[] buffer = new byte[length];
@@ -81,16 +82,16 @@ internal sealed class SmtpConnection
             offset = leading.Length;
         }
         for (int n = 0; n < lines.Count; n++) offset += Encode(lines[n], buffer, offset, secretFrom: -1);
-        return WriteAsync(io, buffer, 0, buffer.Length, activity);
+        await WriteAsync(io, buffer, 0, buffer.Length, activity).ConfigureAwait(false);
     }
 
     /// <summary>Writes one command line; with <paramref name="secretFrom"/>, what follows that index is logged as asterisks.</summary>
-    public Task WriteCommandAsync(IoScope io, string line, string activity, int secretFrom = -1)
+    public async Task WriteCommandAsync(IoScope io, string line, string activity, int secretFrom = -1)
     {
-        ThrowIfUnexpectedData(activity);
+        await ThrowIfUnaskedReplyAsync(io, activity).ConfigureAwait(false);
         byte[] buffer = new byte[Utf8.GetByteCount(line) + 2];
         Encode(line, buffer, 0, secretFrom);
-        return WriteAsync(io, buffer, 0, buffer.Length, activity);
+        await WriteAsync(io, buffer, 0, buffer.Length, activity).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -158,6 +159,9 @@ internal sealed class SmtpConnection
     {
         int discarded = _transport.Reader.DiscardBuffered();
         if (discarded > 0) Log(SmtpLogDirection.Info, $"Discarded {discarded} bytes received before the TLS handshake");
+        // A handshake is part of connecting, after STARTTLS too: one that does not finish in time is a connect timeout.
+        bool connectPhase = io.ConnectPhase;
+        io.ConnectPhase = true;
         try
         {
             await _transport.UpgradeToTlsAsync(targetHost, options, validator, io.Token).ConfigureAwait(false);
@@ -165,6 +169,10 @@ internal sealed class SmtpConnection
         catch (Exception ex) when (io.Translates(ex, "negotiating TLS", out var translated))
         {
             throw translated;
+        }
+        finally
+        {
+            io.ConnectPhase = connectPhase;
         }
     }
 
@@ -176,9 +184,31 @@ internal sealed class SmtpConnection
     /// <summary>Security rule 6: a reply nobody asked for is never taken as the answer to the next command.</summary>
     private void ThrowIfUnexpectedData(string activity)
     {
-        if (!ReplyOwed && _transport.HasUnexpectedData)
-            throw new SmtpProtocolException($"The server sent data nobody asked for before {activity}; the connection was closed.");
+        if (!ReplyOwed && _transport.HasUnexpectedData) throw UnexpectedData(activity);
     }
+
+    /// <summary>
+    /// Security rule 6 before a command, with the one reply a server may send unasked: a 421, when it closes an idle
+    /// connection (RFC 5321 3.8; postfix does after its timeout). That is the server disconnecting, with its text.
+    /// </summary>
+    private async Task ThrowIfUnaskedReplyAsync(IoScope io, string activity)
+    {
+        if (ReplyOwed || !_transport.HasUnexpectedData) return;
+        SmtpResponse unasked;
+        try
+        {
+            unasked = await ReadAnyReplyAsync(io, activity).ConfigureAwait(false);
+        }
+        catch (SmtpReadTimeoutException)
+        {
+            throw UnexpectedData(activity); // bytes that never became a reply
+        }
+        if (unasked.Code == 421) throw SmtpServerDisconnectedException.Closing(unasked);
+        throw UnexpectedData(activity);
+    }
+
+    private static SmtpProtocolException UnexpectedData(string activity) =>
+        new($"The server sent data nobody asked for before {activity}; the connection was closed.");
 
     /// <summary>The line and its CRLF into the buffer, logged (security rule 7: a secret as asterisks); returns the length.</summary>
     private int Encode(string line, byte[] buffer, int offset, int secretFrom)

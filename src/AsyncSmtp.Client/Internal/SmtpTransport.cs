@@ -61,6 +61,8 @@ internal sealed class SmtpTransport
         }
         if (options.UnixSocketPath is { } path)
         {
+            // connect() on a missing path says "Cannot assign requested address", which names no path.
+            if (!File.Exists(path)) throw new SmtpConnectException($"The socket file '{path}' does not exist.");
             var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await ConnectSocketAsync(unix, UnixEndPoint(path), cancellationToken).ConfigureAwait(false);
             return FromSocket(unix);
@@ -95,7 +97,7 @@ internal sealed class SmtpTransport
                 await ConnectSocketAsync(socket, new IPEndPoint(address, options.EffectivePort), cancellationToken).ConfigureAwait(false);
                 return socket;
             }
-            catch (SocketException ex)
+            catch (SocketException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 socket.Dispose();
                 last = ex;
@@ -134,7 +136,7 @@ internal sealed class SmtpTransport
             {
                 await tls.AuthenticateAsClientAsync(targetHost, options.ClientCertificates, options.SslProtocols, checkCertificateRevocation: false).ConfigureAwait(false);
             }
-            catch (AuthenticationException ex)
+            catch (AuthenticationException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 tls.Dispose();
                 string reason = validator.Failure is { } why ? $"the server certificate was rejected ({why})" : ex.Message;
