@@ -384,7 +384,8 @@ Describe 'Send-SmtpMessage' {
         It 'reports a final reply that does not come in time as SmtpDeliveryUncertain, then ends with SmtpReadTimeout' {
             $c = $conn.Clone(); $c.TimeoutSec = 1
             $s = Connect-Smtp @c
-            $server.OnEndOfMessage().Delay(4000) | Out-Null
+            # No reply after the delay, only a hang-up: a late 250 would record the message into a later test.
+            $server.OnEndOfMessage().Delay(4000).Disconnect() | Out-Null
             $e = $null
             try {
                 Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'slow' -Body 'x' `
@@ -415,7 +416,7 @@ Describe 'Send-SmtpMessage' {
         }
 
         It 'stops within a second of Ctrl+C mid-send and leaves the session closed, not claiming to be usable' {
-            $server.OnEndOfMessage().Delay(20000) | Out-Null
+            $server.OnEndOfMessage().Delay(20000).Disconnect() | Out-Null
             $run = Start-InOtherRunspace 'param($s) Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject stop -Body x' $session
             Wait-Until { $server.Commands | Where-Object { $_ -like 'BDAT*' -or $_ -eq 'DATA' } } | Should -BeTrue
             Start-Sleep -Milliseconds 100
@@ -433,7 +434,7 @@ Describe 'Send-SmtpMessage' {
 
     Context 'Ctrl+C in one-shot form' {
         It 'stops within a second mid-send, with no result' {
-            $server.OnEndOfMessage().Delay(20000) | Out-Null
+            $server.OnEndOfMessage().Delay(20000).Disconnect() | Out-Null
             $run = Start-InOtherRunspace 'param($h, $p) Send-SmtpMessage -SmtpServer $h -Port $p -NoTls -From alice@example.com -To bob@example.com -Subject stop -Body x' $server.Host, $server.Port
             Wait-Until { $server.Commands | Where-Object { $_ -like 'BDAT*' -or $_ -eq 'DATA' } } | Should -BeTrue
             $clock = [Diagnostics.Stopwatch]::StartNew()
