@@ -113,6 +113,7 @@ public sealed partial class SmtpClient
         {
             _extensions = SmtpExtensions.Parse(reply);
             _greeted = true;
+            _esmtp = true;
         }
         return reply;
     }
@@ -124,6 +125,7 @@ public sealed partial class SmtpClient
         if (reply.Code != 250) throw new SmtpHeloException(reply);
         _extensions = SmtpExtensions.None;
         _greeted = true;
+        _esmtp = false;
         return reply;
     }
 
