@@ -17,6 +17,7 @@
         'New-SmtpMessage'
         'Invoke-SmtpCommand'
         'Get-SmtpExtension'
+        'Test-SmtpServer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -109,19 +109,20 @@ public sealed partial class SmtpClient
                 _transactionOpen = false;
                 break;
             case "EHLO" when reply.Code == 250:
-                Greeted(SmtpExtensions.Parse(reply));
+                Greeted(SmtpExtensions.Parse(reply), esmtp: true);
                 break;
             case "HELO" when reply.Code == 250:
-                Greeted(SmtpExtensions.None);
+                Greeted(SmtpExtensions.None, esmtp: false);
                 break;
         }
     }
 
     /// <summary>An accepted EHLO or HELO: its extensions (none for HELO), and no transaction in progress (RFC 5321 4.1.4).</summary>
-    private void Greeted(SmtpExtensions extensions)
+    private void Greeted(SmtpExtensions extensions, bool esmtp)
     {
         _extensions = extensions;
         _greeted = true;
+        _esmtp = esmtp;
         _transactionOpen = false;
     }
 
@@ -156,7 +157,7 @@ public sealed partial class SmtpClient
     {
         string name = HelloName(hostName);
         var reply = await Wire.CommandAsync(io, "EHLO " + name, "sending EHLO").ConfigureAwait(false);
-        if (reply.Code == 250) Greeted(SmtpExtensions.Parse(reply));
+        if (reply.Code == 250) Greeted(SmtpExtensions.Parse(reply), esmtp: true);
         return reply;
     }
 
@@ -165,7 +166,7 @@ public sealed partial class SmtpClient
         string name = HelloName(hostName);
         var reply = await Wire.CommandAsync(io, "HELO " + name, "sending HELO").ConfigureAwait(false);
         if (reply.Code != 250) throw new SmtpHeloException(reply);
-        Greeted(SmtpExtensions.None);
+        Greeted(SmtpExtensions.None, esmtp: false);
         return reply;
     }
 

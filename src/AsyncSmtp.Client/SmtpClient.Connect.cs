@@ -9,7 +9,18 @@ public sealed partial class SmtpClient
     /// TLS mode says, and logs in when credentials are set. Any failure closes the connection again;
     /// a failed connect can be retried. Connecting a connected client is an error.
     /// </summary>
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    public Task ConnectAsync(CancellationToken cancellationToken = default) =>
+        ConnectCoreAsync(negotiate: true, opened: null, cancellationToken);
+
+    /// <summary>
+    /// Connects (with implicit TLS when the mode says so) and reads the 220 greeting, nothing more: the
+    /// probe sends EHLO, STARTTLS and AUTH itself to time each stage. Any failure closes the connection.
+    /// </summary>
+    /// <param name="opened">Called when the connection is up, before the greeting is read.</param>
+    internal Task OpenAsync(Action opened, CancellationToken cancellationToken) =>
+        ConnectCoreAsync(negotiate: false, opened, cancellationToken);
+
+    private async Task ConnectCoreAsync(bool negotiate, Action? opened, CancellationToken cancellationToken)
     {
         ValidateConnectOptions();
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -20,9 +31,9 @@ public sealed partial class SmtpClient
             bool ready = false;
             try
             {
-                await OpenAndGreetAsync(io).ConfigureAwait(false);
+                await OpenAndGreetAsync(io, opened).ConfigureAwait(false);
                 io.ConnectPhase = false;
-                await NegotiateAsync(io).ConfigureAwait(false);
+                if (negotiate) await NegotiateAsync(io).ConfigureAwait(false);
                 ready = true;
             }
             finally
@@ -60,14 +71,29 @@ public sealed partial class SmtpClient
 
     private string TlsTargetHost => Options.TlsServerName ?? Options.Host?.Trim('[', ']') ?? string.Empty;
 
-    private async Task OpenAndGreetAsync(IoScope io)
+    /// <param name="opened">
+    /// Called once the connection (and implicit TLS) is up, before the greeting: the probe's stage clock.
+    /// </param>
+    private async Task OpenAndGreetAsync(IoScope io, Action? opened = null)
     {
         ForgetSessionState();
         _greeting = null;
+        _tls = null;
         _connection = await SmtpConnection.OpenAsync(Options, io, Describe()).ConfigureAwait(false);
         if (Options.TlsMode == SmtpTlsMode.Implicit) await UpgradeAsync(io).ConfigureAwait(false);
+        opened?.Invoke();
 
-        SmtpResponse greeting = await Wire.ReadAnyReplyAsync(io, "waiting for the greeting").ConfigureAwait(false);
+        SmtpResponse greeting;
+        try
+        {
+            greeting = await Wire.ReadAnyReplyAsync(io, "waiting for the greeting").ConfigureAwait(false);
+        }
+        catch (SmtpConnectTimeoutException silent) when (Options.TlsMode != SmtpTlsMode.Implicit)
+        {
+            // A port that speaks TLS at once waits in silence for the client's hello.
+            silent.TlsModeHint = SmtpTlsModeHint.ExpectsImplicitTls;
+            throw;
+        }
         if (greeting.Code != 220)
             throw new SmtpConnectException(SmtpException.Describe($"{Describe()} did not greet with 220", greeting), greeting);
         _greeting = greeting;
@@ -107,9 +133,8 @@ public sealed partial class SmtpClient
     private async Task UpgradeAsync(IoScope io)
     {
         var wire = Wire;
-        await wire.UpgradeAsync(io, TlsTargetHost, Options, _certificateValidator).ConfigureAwait(false);
-        _cipherSuite = wire.Transport.CipherSuiteName();
-        _remoteCertificate = wire.Transport.RemoteCertificate();
-        wire.Log(SmtpLogDirection.Info, $"TLS established: {wire.Transport.Tls!.SslProtocol}, {_cipherSuite}");
+        bool implicitTls = Options.TlsMode == SmtpTlsMode.Implicit;
+        _tls = await wire.UpgradeAsync(io, TlsTargetHost, Options, implicitTls).ConfigureAwait(false);
+        wire.Log(SmtpLogDirection.Info, $"TLS established: {_tls.Protocol}, {_tls.CipherSuite}");
     }
 }

@@ -14,7 +14,6 @@ namespace AsyncSmtp.Client;
 public sealed partial class SmtpClient : IDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly CertificateValidator _certificateValidator;
     private readonly SubmissionPipeline _submissions = new();
     private SmtpConnection? _connection;
     private SmtpExtensions _extensions = SmtpExtensions.None;
@@ -26,13 +25,12 @@ public sealed partial class SmtpClient : IDisposable
     private string? _userName;
     private string? _authMechanism;
     private SmtpResponse? _greeting;
-    private string? _cipherSuite;
-    private X509Certificate2? _remoteCertificate;
+    private SmtpTlsDetails? _tls;
+    private bool _esmtp;
 
     public SmtpClient(SmtpClientOptions options)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        _certificateValidator = new CertificateValidator(options);
     }
 
     public SmtpClientOptions Options { get; }
@@ -50,9 +48,15 @@ public sealed partial class SmtpClient : IDisposable
     public SslProtocols? TlsProtocol => IsEncrypted ? _connection!.Transport.Tls!.SslProtocol : null;
 
     /// <summary>The negotiated cipher suite name, when encrypted.</summary>
-    public string? CipherSuite => IsEncrypted ? _cipherSuite : null;
+    public string? CipherSuite => IsEncrypted ? _tls?.CipherSuite : null;
 
-    public X509Certificate2? RemoteCertificate => IsEncrypted ? _remoteCertificate : null;
+    public X509Certificate2? RemoteCertificate => IsEncrypted ? _tls?.Certificate : null;
+
+    /// <summary>What the last TLS handshake of this client showed; kept after disconnecting, null before TLS.</summary>
+    public SmtpTlsDetails? TlsDetails => _tls;
+
+    /// <summary>Whether the server accepted EHLO (false: it only took HELO).</summary>
+    public bool Esmtp => IsConnected && _esmtp;
 
     /// <summary>The 220 greeting.</summary>
     public SmtpResponse? Greeting => _greeting;
@@ -120,6 +124,7 @@ public sealed partial class SmtpClient : IDisposable
         _greeted = false;
         _authenticated = false;
         _userName = null;
+        _esmtp = false;
         _authMechanism = null;
         _transactionOpen = false;
     }

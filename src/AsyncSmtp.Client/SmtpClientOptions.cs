@@ -47,6 +47,12 @@ public sealed class SmtpClientOptions
     /// <summary>Accept any server certificate (no chain or name validation).</summary>
     public bool SkipCertificateCheck { get; set; }
 
+    /// <summary>
+    /// Accept a certificate that does not validate, recording why (<see cref="SmtpClient.TlsDetails"/>): a
+    /// check that reports rather than refuses. Only for a connection that carries nothing secret.
+    /// </summary>
+    internal bool AcceptInvalidCertificate { get; set; }
+
     /// <summary>Extra trust anchors (a CA bundle): a chain that ends in one of these is trusted.</summary>
     public X509Certificate2Collection? TrustedRootCertificates { get; set; }
 

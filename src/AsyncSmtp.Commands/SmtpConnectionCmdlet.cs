@@ -180,7 +180,7 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
         return string.IsNullOrWhiteSpace(text) ? null : text;
     }
 
-    private static SmtpAuthMechanism ParseMechanism(string name) =>
+    internal static SmtpAuthMechanism ParseMechanism(string name) =>
         (SmtpAuthMechanism)Enum.Parse(typeof(SmtpAuthMechanism), name, ignoreCase: true);
 
     protected override void Dispose(bool disposing)

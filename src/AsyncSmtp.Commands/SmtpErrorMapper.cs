@@ -33,7 +33,19 @@ internal static class SmtpErrorMapper
             record.ErrorDetails ??= new ErrorDetails(error.Message);
             record.ErrorDetails.RecommendedAction = action;
         }
+        if (error is SmtpConnectException { TlsModeHint: not SmtpTlsModeHint.None } wrongMode)
+            AddTlsModeHint(record, wrongMode);
         return record;
+    }
+
+    /// <summary>The port seems to speak the other TLS mode: say which switch to use.</summary>
+    private static void AddTlsModeHint(ErrorRecord record, SmtpConnectException error)
+    {
+        string hint = error.TlsModeHint == SmtpTlsModeHint.ExpectsStartTls
+            ? "This port expects STARTTLS: use -StartTls."
+            : "If this port speaks TLS at once (as 465 usually does), it waits silently for a TLS hello: use -UseTls.";
+        string text = $"{record.ErrorDetails?.Message ?? error.Message} {hint}";
+        record.ErrorDetails = new ErrorDetails(text) { RecommendedAction = hint };
     }
 
     /// <summary>An error of the module's own making (a usage error, a refused command).</summary>

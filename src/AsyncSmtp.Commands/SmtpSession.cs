@@ -35,11 +35,26 @@ public sealed class SmtpSession : IDisposable
 
     public bool IsConnected => _client.IsConnected;
     public bool IsEncrypted => _client.IsEncrypted;
-    public SslProtocols? TlsProtocol => _client.TlsProtocol;
-    public string? CipherSuite => _client.CipherSuite;
-    public X509Certificate2? RemoteCertificate => _client.RemoteCertificate;
+
+    // The TLS facts stay after Disconnect-Smtp: a script checks them once the work is done.
+    public SslProtocols? TlsProtocol => _client.TlsDetails?.Protocol;
+    public string? CipherSuite => _client.TlsDetails?.CipherSuite;
+    public X509Certificate2? RemoteCertificate => _client.TlsDetails?.Certificate;
+
+    /// <summary>
+    /// Why the certificate does not validate (with -SkipCertificateCheck: what was skipped); empty when it does.
+    /// </summary>
+    public string[] CertificateErrors =>
+        _client.TlsDetails?.CertificateErrors.Select(e => e.ToString()).ToArray() ?? Array.Empty<string>();
+
     public bool IsAuthenticated => _client.IsAuthenticated;
     public string? UserName => _client.AuthenticatedUserName;
+
+    /// <summary>The SASL mechanism of the login (e.g. "PLAIN"), else null.</summary>
+    public string? AuthenticationMechanism => _client.AuthenticationMechanism;
+
+    /// <summary>Whether the server accepted EHLO (false: it only took HELO, so no extensions).</summary>
+    public bool Esmtp => _client.Esmtp;
 
     /// <summary>The text of the server's 220 greeting.</summary>
     public string? Greeting => _client.Greeting?.Message;

@@ -30,6 +30,16 @@ public static class TestCertificate
     public static X509Certificate2 Create(string dnsName, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         using var rsa = RSA.Create(2048);
+        using var ephemeral = ServerRequest(dnsName, rsa).CreateSelfSigned(notBefore, notAfter);
+        return Persisted(ephemeral);
+    }
+
+    /// <summary>
+    /// A request for a server certificate: CN and SAN <paramref name="dnsName"/> (plus the loopback IPs for
+    /// "localhost").
+    /// </summary>
+    internal static CertificateRequest ServerRequest(string dnsName, RSA rsa)
+    {
         var request = new CertificateRequest($"CN={dnsName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
         var names = new SubjectAlternativeNameBuilder();
@@ -46,11 +56,14 @@ public static class TestCertificate
             X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
-
-        using var ephemeral = request.CreateSelfSigned(notBefore, notAfter);
-
-        // An ephemeral key cannot serve an SslStream on every platform; a PFX round trip gives a
-        // persisted, exportable key that works on Linux, macOS and Windows alike.
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable);
+        return request;
     }
+
+    /// <summary>
+    /// An ephemeral key cannot serve an SslStream on every platform; a PFX round trip gives a
+    /// persisted, exportable key that works on Linux, macOS and Windows alike.
+    /// </summary>
+    internal static X509Certificate2 Persisted(X509Certificate2 withEphemeralKey) =>
+        X509CertificateLoader.LoadPkcs12(withEphemeralKey.Export(X509ContentType.Pfx), null,
+            X509KeyStorageFlags.Exportable);
 }

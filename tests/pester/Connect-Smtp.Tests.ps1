@@ -214,6 +214,65 @@ Describe 'Connect-Smtp' {
             } finally { $plain.Dispose() }
         }
 
+        It 'says an expired certificate expired, and when' {
+            $notAfter = [DateTimeOffset]::UtcNow.AddDays(-2)
+            $expired = Start-TestSmtpServer -Certificate ([AsyncSmtp.TestServer.TestCertificate]::Create('localhost', $notAfter.AddYears(-1), $notAfter))
+            try {
+                $e = Get-TerminatingError { Connect-Smtp -SmtpServer $expired.Host -Port $expired.Port -StartTls -TimeoutSec 10 }
+                Assert-SmtpError $e SmtpTlsFailed SecurityError (Get-ServerEndpoint $expired)
+                $e.Exception.Message | Should -Match "expired on $($notAfter.UtcDateTime.ToString('yyyy-MM-dd HH:mm')):\d\d UTC, 2 days ago \(Expired\)"
+                $e.Exception.CertificateErrors | Should -Contain 'Expired'
+            } finally { $expired.Dispose() }
+        }
+
+        It 'names what the certificate carries when the name does not match' {
+            $other = Start-TestSmtpServer -Certificate ([AsyncSmtp.TestServer.TestCertificate]::Create('mail.other.test', [DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(30)))
+            try {
+                $e = Get-TerminatingError { Connect-Smtp -SmtpServer $other.Host -Port $other.Port -StartTls -TimeoutSec 10 }
+                Assert-SmtpError $e SmtpTlsFailed SecurityError (Get-ServerEndpoint $other)
+                $e.Exception.Message | Should -Match 'it is for mail\.other\.test, not 127\.0\.0\.1 \(NameMismatch\)'
+            } finally { $other.Dispose() }
+        }
+
+        It 'hints at -StartTls when -UseTls meets a plaintext port' {
+            $e = Get-TerminatingError { Connect-Smtp -SmtpServer $server.Host -Port $server.Port -UseTls -SkipCertificateCheck -TimeoutSec 10 }
+            Assert-SmtpError $e SmtpTlsFailed SecurityError $endpoint
+            $e.ErrorDetails.Message | Should -Match 'This port expects STARTTLS: use -StartTls\.'
+        }
+
+        It 'hints at -UseTls when a port that speaks TLS at once stays silent' {
+            $tls = Start-TestSmtpServer -ImplicitTls
+            try {
+                $e = Get-TerminatingError { Connect-Smtp -SmtpServer $tls.Host -Port $tls.Port -TimeoutSec 1 }
+                Assert-SmtpError $e SmtpConnectTimeout OperationTimeout (Get-ServerEndpoint $tls)
+                $e.ErrorDetails.RecommendedAction | Should -Match 'use -UseTls'
+            } finally { $tls.Dispose() }
+        }
+
+        It 'shows what -SkipCertificateCheck skipped, the login mechanism, and keeps the TLS facts after Disconnect-Smtp' {
+            $s = Connect-Smtp -SmtpServer $server.Host -Port $server.Port -StartTls -SkipCertificateCheck -Credential (New-TestCredential) -AuthenticationMethod Login -TimeoutSec 10
+            $s.CertificateErrors | Should -Be @('UntrustedRoot')
+            $s.AuthenticationMechanism | Should -Be 'LOGIN'
+            $s.Esmtp | Should -BeTrue
+            $s | Disconnect-Smtp
+            $s.IsEncrypted | Should -BeFalse
+            $s.TlsProtocol | Should -Not -BeNullOrEmpty
+            $s.CipherSuite | Should -Not -BeNullOrEmpty
+            $s.RemoteCertificate.Thumbprint | Should -Be $server.Certificate.Thumbprint
+            $s.CertificateErrors | Should -Be @('UntrustedRoot')
+        }
+
+        It 'says a HELO-only server is not ESMTP' {
+            $old = Start-TestSmtpServer -NoEhlo
+            try {
+                $c = Get-ConnectionSplat $old
+                $s = Connect-Smtp @c
+                $s.Esmtp | Should -BeFalse
+                $s.CertificateErrors | Should -BeNullOrEmpty
+                $s | Disconnect-Smtp
+            } finally { $old.Dispose() }
+        }
+
         It 'refuses -UseTls, -StartTls and -NoTls together as a usage error' {
             $e = Get-TerminatingError { Connect-Smtp @conn -StartTls }
             Assert-SmtpError $e SmtpInvalidArgument InvalidArgument

@@ -2,7 +2,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:ModuleDir = Split-Path $ModuleManifest
     $script:ManifestData = Import-PowerShellDataFile $ModuleManifest
-    $script:Expected = @('Connect-Smtp', 'Disconnect-Smtp', 'Get-SmtpExtension', 'Invoke-SmtpCommand', 'New-SmtpMessage', 'Send-SmtpMessage')
+    $script:Expected = @('Connect-Smtp', 'Disconnect-Smtp', 'Get-SmtpExtension', 'Invoke-SmtpCommand', 'New-SmtpMessage',
+        'Send-SmtpMessage', 'Test-SmtpServer')
 }
 
 Describe 'The module manifest' {
@@ -41,7 +42,7 @@ Describe 'The module manifest' {
 }
 
 Describe 'The imported module' {
-    It 'exposes exactly the six cmdlets' {
+    It 'exposes exactly the seven cmdlets' {
         @(Get-Command -Module AsyncSmtp | Sort-Object Name | ForEach-Object Name) | Should -Be $Expected
         Get-Command -Module AsyncSmtp | ForEach-Object { $_.CommandType | Should -Be 'Cmdlet' }
     }
@@ -52,13 +53,14 @@ Describe 'The imported module' {
         @{ Name = 'New-SmtpMessage'; Type = 'AsyncSmtp.SmtpMessage' }
         @{ Name = 'Invoke-SmtpCommand'; Type = 'AsyncSmtp.SmtpResponse' }
         @{ Name = 'Get-SmtpExtension'; Type = 'AsyncSmtp.SmtpExtension' }
+        @{ Name = 'Test-SmtpServer'; Type = 'AsyncSmtp.SmtpServerReport' }
     ) {
         (Get-Command $Name).OutputType.Name | Should -Contain $Type
     }
 
     It 'has a table view for <_>' -ForEach @(
         'AsyncSmtp.SmtpSession', 'AsyncSmtp.SmtpSendResult', 'AsyncSmtp.SmtpRejectedRecipient',
-        'AsyncSmtp.SmtpResponse', 'AsyncSmtp.SmtpExtension', 'AsyncSmtp.SmtpMessage'
+        'AsyncSmtp.SmtpResponse', 'AsyncSmtp.SmtpExtension', 'AsyncSmtp.SmtpMessage', 'AsyncSmtp.SmtpServerReport'
     ) {
         $format = Get-FormatData -TypeName $_
         $format | Should -Not -BeNullOrEmpty
@@ -148,5 +150,21 @@ Describe 'Tab completion of Invoke-SmtpCommand' {
         $offered = (TabExpansion2 -inputScript $script -cursorColumn $script.Length).CompletionMatches.CompletionText
         $offered | Should -Contain 'NOOP'
         foreach ($refused in 'DATA', 'BDAT', 'STARTTLS', 'AUTH', 'QUIT') { $offered | Should -Not -Contain $refused }
+    }
+}
+
+Describe 'Tab completion of Test-SmtpServer' {
+    It 'offers the well-known SMTP ports for -Port' {
+        $script = 'Test-SmtpServer mail.example.com -Port '
+        $result = TabExpansion2 -inputScript $script -cursorColumn $script.Length
+        @($result.CompletionMatches.CompletionText) | Should -Be @('25', '465', '587', '2525')
+        ($result.CompletionMatches | Where-Object CompletionText -EQ '465').ToolTip | Should -Match 'implicit TLS'
+    }
+
+    It 'offers the stages for -QuitAfter' {
+        $script = 'Test-SmtpServer mail.example.com -QuitAfter '
+        $result = TabExpansion2 -inputScript $script -cursorColumn $script.Length
+        @($result.CompletionMatches.CompletionText | Sort-Object) |
+            Should -Be @('Auth', 'Connect', 'Ehlo', 'Greeting', 'Mail', 'Rcpt', 'StartTls')
     }
 }

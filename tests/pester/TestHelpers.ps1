@@ -22,7 +22,8 @@ function Start-TestSmtpServer {
         [switch] $RequireTlsForAuth,
         [string[]] $Extensions,
         [switch] $NoEhlo,
-        [string] $Greeting
+        [string] $Greeting,
+        [System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate
     )
     $options = [AsyncSmtp.TestServer.SmtpTestServerOptions]::new()
     $options.ImplicitTls = [bool]$ImplicitTls
@@ -30,6 +31,7 @@ function Start-TestSmtpServer {
     $options.RequireTlsForAuth = [bool]$RequireTlsForAuth
     $options.EhloSupported = -not $NoEhlo
     if ($Greeting) { $options.Greeting = $Greeting }
+    if ($Certificate) { $options.Certificate = $Certificate }
     if ($PSBoundParameters.ContainsKey('Extensions')) {
         $options.Extensions = [System.Collections.Generic.List[string]]::new([string[]]@($Extensions))
     }

@@ -181,7 +181,8 @@ internal sealed class SmtpConnection
     /// Security rule 3: anything that arrived with or after STARTTLS's 220 was sent in plaintext by
     /// someone who may not be the server; it is dropped, never read as a reply inside the TLS session.
     /// </summary>
-    public async Task UpgradeAsync(IoScope io, string targetHost, SmtpClientOptions options, CertificateValidator validator)
+    public async Task<SmtpTlsDetails> UpgradeAsync(IoScope io, string targetHost, SmtpClientOptions options,
+        bool implicitTls)
     {
         int discarded = _transport.Reader.DiscardBuffered();
         if (discarded > 0) Log(SmtpLogDirection.Info, $"Discarded {discarded} bytes received before the TLS handshake");
@@ -190,7 +191,7 @@ internal sealed class SmtpConnection
         io.ConnectPhase = true;
         try
         {
-            await _transport.UpgradeToTlsAsync(targetHost, options, validator, io.Token).ConfigureAwait(false);
+            return await _transport.UpgradeToTlsAsync(targetHost, options, implicitTls, io.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (io.Translates(ex, "negotiating TLS", out var translated))
         {

@@ -127,26 +127,51 @@ internal sealed class SmtpTransport
         throw new SmtpConnectException("Unix domain sockets need .NET 8 or later (PowerShell 7.4 or later).");
 #endif
 
-    /// <summary>Wraps the connection in TLS. Buffered plaintext must already have been dealt with by the caller.</summary>
-    public async Task UpgradeToTlsAsync(string targetHost, SmtpClientOptions options, CertificateValidator validator, CancellationToken cancellationToken)
+    /// <summary>
+    /// Wraps the connection in TLS and returns what the handshake showed. Buffered plaintext must already
+    /// have been dealt with by the caller. A refusal says why, with the certificate's facts attached.
+    /// </summary>
+    public async Task<SmtpTlsDetails> UpgradeToTlsAsync(string targetHost, SmtpClientOptions options, bool implicitTls,
+        CancellationToken cancellationToken)
     {
-        var tls = new SslStream(_stream, leaveInnerStreamOpen: false, validator.Validate);
+        var validator = new CertificateValidator(options, targetHost);
+        var sniffer = new FirstBytesStream(_stream);
+        var tls = new SslStream(sniffer, leaveInnerStreamOpen: false, validator.Validate);
         using (cancellationToken.Register(Abort))
         {
             try
             {
                 await tls.AuthenticateAsClientAsync(targetHost, options.ClientCertificates, options.SslProtocols, checkCertificateRevocation: false).ConfigureAwait(false);
             }
-            catch (AuthenticationException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+                && (ex is AuthenticationException || ex is IOException && implicitTls && sniffer.SawSmtpReply))
             {
                 tls.Dispose();
-                string reason = validator.Failure is { } why ? $"the server certificate was rejected ({why})" : ex.Message;
-                throw new SmtpTlsException($"TLS handshake with {targetHost} failed: {reason}.", ex);
+                throw HandshakeFailure(targetHost, validator, implicitTls && sniffer.SawSmtpReply, ex);
             }
         }
         _stream = tls;
         Tls = tls;
         Reader.Stream = tls;
+        var details = validator.Details ?? new SmtpTlsDetails(targetHost, null, Array.Empty<X509Certificate2>(),
+            Array.Empty<SmtpCertificateError>(), null);
+        details.Protocol = tls.SslProtocol;
+        details.CipherSuite = CipherSuiteName();
+        return details;
+    }
+
+    private static SmtpTlsException HandshakeFailure(string targetHost, CertificateValidator validator,
+        bool plaintextReply, Exception ex)
+    {
+        var details = validator.Details;
+        string reason = plaintextReply ? "the server answered in plaintext: this port expects STARTTLS, not TLS at once"
+            : validator.RefusedByCaller ? "the server certificate was refused by the caller's validation"
+            : details is { CertificateErrors.Count: > 0 } ? TlsFailureText.CertificateRefused(details)
+            : ex.Message;
+        return new SmtpTlsException($"TLS handshake with {targetHost} failed: {reason}.", ex, details)
+        {
+            TlsModeHint = plaintextReply ? SmtpTlsModeHint.ExpectsStartTls : SmtpTlsModeHint.None,
+        };
     }
 
     public Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -177,7 +202,4 @@ internal sealed class SmtpTransport
         return $"{Tls.CipherAlgorithm} {Tls.CipherStrength}";
 #endif
     }
-
-    public X509Certificate2? RemoteCertificate() =>
-        Tls?.RemoteCertificate is { } cert ? cert as X509Certificate2 ?? new X509Certificate2(cert) : null;
 }

@@ -1,0 +1,286 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    # Assert-SmtpError (TestHelpers.ps1) expects errors raised by this cmdlet.
+    $script:CmdletClass = 'AsyncSmtp.Commands.TestSmtpServerCommand'
+
+    function New-Certificate([string] $Name, [int] $FromDays, [int] $ToDays) {
+        [AsyncSmtp.TestServer.TestCertificate]::Create($Name, [DateTimeOffset]::UtcNow.AddDays($FromDays), [DateTimeOffset]::UtcNow.AddDays($ToDays))
+    }
+}
+
+Describe 'Test-SmtpServer' {
+    BeforeAll {
+        $script:server = Start-TestSmtpServer -RequireTlsForAuth -Users @{ alice = 'S3cret-pa55' }
+        $script:second = Start-TestSmtpServer -NoStartTls
+    }
+    AfterAll { $server.Dispose(); $second.Dispose() }
+    BeforeEach { $server.Script.Clear(); $server.Clear() }
+
+    It 'reports each server and port, in the order given, stage by stage' {
+        $reports = @(Test-SmtpServer -SmtpServer $server.Host -Port $server.Port, $second.Port -TimeoutSec 10)
+        $reports.Count | Should -Be 2
+        $reports[0] | Should -BeOfType ([AsyncSmtp.SmtpServerReport])
+        $reports.Port | Should -Be @($server.Port, $second.Port)
+        $reports[0].Reachable | Should -BeTrue
+        $reports[0].Address | Should -Be ([ipaddress]::Loopback)
+        $reports[0].Greeting | Should -Be 'localhost AsyncSmtp test server ESMTP'
+        $reports[0].ServerName | Should -Be 'localhost'
+        $reports[0].Esmtp | Should -BeTrue
+        $reports[0].StartTlsOffered | Should -BeTrue
+        $reports[0].TlsMode | Should -Be 'StartTls'
+        $reports[0].TlsProtocol | Should -Not -BeNullOrEmpty
+        @($reports[0].Timings.Keys) | Should -Be @('Connect', 'Greeting', 'Ehlo', 'StartTls', 'Quit')
+        $reports[0].Timings.Connect | Should -BeOfType ([timespan])
+        $reports[1].TlsMode | Should -Be 'None'
+        $reports[1].StartTlsOffered | Should -BeFalse
+        $reports[1].CertificateValid | Should -BeNullOrEmpty
+        $reports[1].Passed | Should -BeTrue
+        $reports[1].FailedStage | Should -BeNullOrEmpty
+    }
+
+    It 'shows AUTH offered only after TLS' {
+        $r = Test-SmtpServer $server.Host -Port $server.Port -TimeoutSec 10
+        $r.AuthMechanismsBeforeTls | Should -BeNullOrEmpty
+        $r.AuthMechanisms | Should -Contain 'PLAIN'
+        $r.ExtensionsBeforeTls.Name | Should -Contain 'STARTTLS'
+        $r.Extensions.Name | Should -Not -Contain 'STARTTLS'
+    }
+
+    It 'shows AUTH offered before TLS as a finding' {
+        $r = Test-SmtpServer $second.Host -Port $second.Port -TimeoutSec 10
+        $r.AuthMechanismsBeforeTls | Should -Contain 'LOGIN'
+    }
+
+    It 'reports a self-signed certificate as a finding, with its facts' {
+        $r = Test-SmtpServer $server.Host -Port $server.Port -TimeoutSec 10
+        $r.CertificateValid | Should -BeFalse
+        $r.CertificateErrors | Should -Be @('UntrustedRoot')
+        $r.Certificate.Thumbprint | Should -Be $server.Certificate.Thumbprint
+        $r.CertificateNames | Should -Be @('localhost')
+        $r.CertificateDaysLeft | Should -BeGreaterThan 300
+        $r.CertificateExpires | Should -Be $server.Certificate.NotAfter
+        $r.CertificateChain.Count | Should -BeGreaterOrEqual 1
+        $r.Passed | Should -BeFalse
+        $r.FailedStage | Should -BeNullOrEmpty
+    }
+
+    It 'reports an expired certificate and how long ago it expired' {
+        $expired = Start-TestSmtpServer -Certificate (New-Certificate 'localhost' -400 -3)
+        try {
+            $r = Test-SmtpServer $expired.Host -Port $expired.Port -TimeoutSec 10
+            $r.CertificateErrors | Should -Contain 'Expired'
+            $r.CertificateDaysLeft | Should -BeLessOrEqual -3
+            $r.Passed | Should -BeFalse
+        } finally { $expired.Dispose() }
+    }
+
+    It 'reports a certificate for another name, and never logs in over it' {
+        $wrong = Start-TestSmtpServer -Certificate (New-Certificate 'mail.other.test' -1 30) -Users @{ alice = 'S3cret-pa55' }
+        try {
+            $r = Test-SmtpServer $wrong.Host -Port $wrong.Port -Credential (New-TestCredential) -TimeoutSec 10
+            $r.CertificateErrors | Should -Contain 'NameMismatch'
+            $r.CertificateNames | Should -Be @('mail.other.test')
+            $r.FailedStage | Should -Be 'StartTls'
+            $r.Authenticated | Should -BeFalse
+            $r.Error.FullyQualifiedErrorId | Should -Be 'SmtpTlsFailed'
+            $r.Error.Exception.Message | Should -Match 'it is for mail\.other\.test'
+            $wrong.Commands | Where-Object { $_ -like 'AUTH*' } | Should -BeNullOrEmpty
+        } finally { $wrong.Dispose() }
+    }
+
+    It 'speaks implicit TLS on request (and on 465 by default)' {
+        $tls = Start-TestSmtpServer -ImplicitTls
+        try {
+            $r = Test-SmtpServer $tls.Host -Port $tls.Port -UseTls -TimeoutSec 10
+            $r.TlsMode | Should -Be 'Implicit'
+            $r.Reachable | Should -BeTrue
+            $r.TlsProtocol | Should -Not -BeNullOrEmpty
+        } finally { $tls.Dispose() }
+    }
+
+    It 'reports STARTTLS refused with 454 as a failed StartTls stage' {
+        $server.On('STARTTLS').Reply('454 4.7.0 TLS not available') | Out-Null
+        $r = Test-SmtpServer $server.Host -Port $server.Port -TimeoutSec 10
+        $r.FailedStage | Should -Be 'StartTls'
+        $r.Error.FullyQualifiedErrorId | Should -Be 'SmtpTlsFailed'
+        $r.Error.Exception.Code | Should -Be 454
+        $r.Passed | Should -BeFalse
+    }
+
+    It 'reports a HELO-only server' {
+        $old = Start-TestSmtpServer -NoEhlo
+        try {
+            $r = Test-SmtpServer $old.Host -Port $old.Port -TimeoutSec 10
+            $r.Esmtp | Should -BeFalse
+            $r.Reachable | Should -BeTrue
+            $r.Passed | Should -BeTrue
+        } finally { $old.Dispose() }
+    }
+
+    It 'reports a closed port as unreachable, not as an error' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $r = Test-SmtpServer 127.0.0.1 -Port $port -TimeoutSec 5 -ErrorVariable errors
+        $errors | Should -BeNullOrEmpty
+        $r.Reachable | Should -BeFalse
+        $r.FailedStage | Should -Be 'Connect'
+        $r.Error.FullyQualifiedErrorId | Should -Be 'SmtpConnectFailed'
+        $r.Error.TargetObject | Should -Be "127.0.0.1:$port"
+        $r.Passed | Should -BeFalse
+    }
+
+    It 'reports a greeting that does not come in time' {
+        $server.OnGreeting().Delay(4000) | Out-Null
+        $r = Test-SmtpServer $server.Host -Port $server.Port -TimeoutSec 1
+        $r.FailedStage | Should -Be 'Greeting'
+        $r.Error.FullyQualifiedErrorId | Should -Be 'SmtpConnectTimeout'
+        @($r.Timings.Keys) | Should -Be @('Connect')
+    }
+
+    It 'probes recipients with RCPT and RSET, never DATA' {
+        $second.On('RCPT TO:<nobody@').Reply('550 5.1.1 No such user') | Out-Null
+        try {
+            $r = Test-SmtpServer $second.Host -Port $second.Port -Sender 'check@example.test' -Recipient 'alice@example.test', 'nobody@example.test' -TimeoutSec 10
+            $r.RecipientResults | ForEach-Object Address | Should -Be @('alice@example.test', 'nobody@example.test')
+            $r.RecipientResults.Accepted | Should -Be @($true, $false)
+            $r.RecipientResults[1].Code | Should -Be 550
+            $r.RecipientResults[1].EnhancedStatusCode | Should -Be '5.1.1'
+            $second.Commands | Where-Object { $_ -match '^(DATA|BDAT)' } | Should -BeNullOrEmpty
+            $second.Commands | Should -Contain 'RSET'
+        } finally { $second.Script.Clear(); $second.Clear() }
+    }
+
+    It 'tests relaying with a foreign recipient' {
+        $second.On('RCPT TO:<relay-test@example.invalid>').Reply('554 5.7.1 Relay access denied') | Out-Null
+        try {
+            (Test-SmtpServer $second.Host -Port $second.Port -TestRelay -TimeoutSec 10).RelayRefused | Should -BeTrue
+            $second.Script.Clear()
+            $open = Test-SmtpServer $second.Host -Port $second.Port -TestRelay -TimeoutSec 10
+            $open.RelayRefused | Should -BeFalse
+            $open.Passed | Should -BeFalse
+        } finally { $second.Script.Clear(); $second.Clear() }
+    }
+
+    It 'stops after the stage -QuitAfter names' {
+        $r = Test-SmtpServer $server.Host -Port $server.Port -QuitAfter Ehlo -TimeoutSec 10
+        @($r.Timings.Keys) | Should -Be @('Connect', 'Greeting', 'Ehlo', 'Quit')
+        $server.Commands | Should -Not -Contain 'STARTTLS'
+    }
+
+    It 'refuses an envelope address that is not one bare address' {
+        $e = Get-TerminatingError { Test-SmtpServer $server.Host -Port $server.Port -Recipient "a@b.test`r`nRSET" }
+        Assert-SmtpError $e SmtpInvalidArgument InvalidArgument
+        $server.Sessions.Count | Should -Be 0
+    }
+
+    It 'shows the default table' {
+        $text = Test-SmtpServer $second.Host -Port $second.Port -TimeoutSec 10 | Out-String -Width 200
+        $text | Should -Match 'SmtpServer\s+Port\s+TlsMode\s+TlsProtocol\s+DaysLeft\s+CertValid\s+Authenticated\s+FailedStage\s+Passed'
+    }
+
+    Context '-Domain' {
+        BeforeAll {
+            $script:dns = [AsyncSmtp.TestServer.TestDnsServer]::Start()
+            $dns.AddMx('example.test', 20, 'mx2.example.test')
+            $dns.AddMx('example.test', 10, 'mx1.example.test')
+            $dns.AddAddress('mx1.example.test', [ipaddress]::Loopback)
+            $dns.AddAddress('mx2.example.test', [ipaddress]::Loopback)
+            $dns.AddMx('nomail.test', 0, '.')
+            $dns.AddAddress('direct.test', [ipaddress]::Loopback)
+            $dns.AddMx('lost.test', 10, 'gone.lost.test')
+            $dns.AddAddress('lost.test', [ipaddress]::Loopback)
+        }
+        AfterAll { $dns.Dispose() }
+
+        It 'checks every MX host in preference order, through -DnsServer' {
+            $reports = @(Test-SmtpServer -Domain example.test -DnsServer $dns.Address -Port $second.Port -TimeoutSec 10)
+            $reports.SmtpServer | Should -Be @('mx1.example.test', 'mx2.example.test')
+            $reports.MxPreference | Should -Be @(10, 20)
+            $reports.Reachable | Should -Be @($true, $true)
+            $reports | ForEach-Object Address | Should -Be @([ipaddress]::Loopback, [ipaddress]::Loopback)
+        }
+
+        It 'reports a null MX without connecting' {
+            $r = @(Test-SmtpServer -Domain nomail.test -DnsServer $dns.Address -Port $second.Port -TimeoutSec 10)
+            $r.Count | Should -Be 1
+            $r[0].MxPreference | Should -Be 0
+            $r[0].Reachable | Should -BeFalse
+            $r[0].Address | Should -BeNullOrEmpty
+            $r[0].Passed | Should -BeFalse
+        }
+
+        It 'falls back to the domain''s own address when it has no MX' {
+            $r = Test-SmtpServer -Domain direct.test -DnsServer $dns.Address -Port $second.Port -TimeoutSec 10
+            $r.SmtpServer | Should -Be 'direct.test'
+            $r.MxPreference | Should -BeNullOrEmpty
+            $r.Reachable | Should -BeTrue
+        }
+
+        It 'reports an MX host without an address as unreachable, never asking another resolver' {
+            $r = Test-SmtpServer -Domain lost.test -DnsServer $dns.Address -Port $second.Port -TimeoutSec 10
+            $r.SmtpServer | Should -Be 'gone.lost.test'
+            $r.Reachable | Should -BeFalse
+            $r.FailedStage | Should -Be 'Connect'
+            $r.Error.FullyQualifiedErrorId | Should -Be 'SmtpDnsLookupFailed'
+            $r.Passed | Should -BeFalse
+        }
+
+        It 'refuses a DNS server or a domain it cannot use as a usage error' {
+            $e = Get-TerminatingError { Test-SmtpServer -Domain example.test -DnsServer 'not a server' }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'DnsServer'
+            $e = Get-TerminatingError { Test-SmtpServer -Domain "example.test`r`nx" -DnsServer $dns.Address }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'Domain'
+        }
+
+        It 'makes NXDOMAIN an error' {
+            $e = Get-TerminatingError { Test-SmtpServer -Domain missing.test -DnsServer $dns.Address -TimeoutSec 5 }
+            Assert-SmtpError $e SmtpDnsLookupFailed ObjectNotFound 'missing.test'
+            $e.Exception.Message | Should -Match 'NXDOMAIN'
+        }
+    }
+
+    Context 'the example checks in examples/MailServer.Tests.ps1' {
+        It 'pass against a good server, with the certificate trusted and the account logging in' {
+            $authority = [AsyncSmtp.TestServer.TestCertificateAuthority]::Create()
+            $good = Start-TestSmtpServer -Certificate $authority.Issue('localhost') -RequireTlsForAuth -Users @{ alice = 'S3cret-pa55' }
+            $good.On('RCPT TO:<relay-test@example.invalid>').Reply('554 5.7.1 Relay access denied') | Out-Null
+            $work = Join-Path ([IO.Path]::GetTempPath()) "asyncsmtp-example-$PID"
+            New-Item -ItemType Directory -Force $work | Out-Null
+            try {
+                # The child trusts the test CA as a real client trusts a public one: OpenSSL reads SSL_CERT_FILE
+                # from the process environment, so it is set for the child when it starts.
+                $caFile = Join-Path $work 'ca.pem'
+                Set-Content $caFile ("-----BEGIN CERTIFICATE-----`n" + [Convert]::ToBase64String($authority.Certificate.RawData, 'InsertLineBreaks') + "`n-----END CERTIFICATE-----")
+                $child = Join-Path $work 'run.ps1'
+                Set-Content $child @"
+`$env:PSModulePath = '$(Join-Path $RepoRoot 'out')' + [IO.Path]::PathSeparator + `$env:PSModulePath
+Import-Module '$((Get-Module Pester).Path)'
+`$data = @{
+    MailServer = '127.0.0.1'; RelayPort = $($good.Port); SubmissionPort = $($good.Port); Recipient = 'alice@example.test'
+    Credential = [pscredential]::new('alice', (ConvertTo-SecureString 'S3cret-pa55' -AsPlainText -Force))
+}
+`$config = New-PesterConfiguration
+`$config.Run.Container = New-PesterContainer -Path '$(Join-Path $RepoRoot 'examples/MailServer.Tests.ps1')' -Data `$data
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'None'
+`$r = Invoke-Pester -Configuration `$config
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount; Skipped = `$r.SkippedCount; Names = @(`$r.Failed.ExpandedName) } | ConvertTo-Json -Compress
+"@
+                Push-Location $RepoRoot
+                $env:SSL_CERT_FILE = $caFile
+                try { $json = & dotnet pwsh -NoProfile -NonInteractive -File $child }
+                finally { Remove-Item Env:SSL_CERT_FILE; Pop-Location }
+                $result = ($json | Select-Object -Last 1) | ConvertFrom-Json
+                $result.Failed | Should -Be 0 -Because ($result.Names -join '; ')
+                $result.Skipped | Should -Be 0
+                $result.Passed | Should -Be 7
+                $good.Commands | Where-Object { $_ -match '^(DATA|BDAT)' } | Should -BeNullOrEmpty
+                ($good.Sessions | Where-Object AuthenticatedUser -EQ 'alice') | Should -Not -BeNullOrEmpty
+            } finally {
+                $good.Dispose()
+                Remove-Item -Recurse -Force $work -ErrorAction Ignore
+            }
+        }
+    }
+}
