@@ -267,6 +267,7 @@ $targets = @(
     }
     # Judged on the larger of the two figures: the in-process one misses work PowerShell does around the command.
     $importMs = [math]::Max($import.InProcessMs, $import.WithImportMs - $import.BaselineMs)
+    New-Target 'Import-Module AsyncSmtp in-process < 300 ms (with the loader)' "$(Format-Number $import.InProcessMs) ms" ($import.InProcessMs -lt 300)
     New-Target 'Import-Module AsyncSmtp < 500 ms' "$(Format-Number $import.InProcessMs) ms in-process, $(Format-Number ($import.WithImportMs - $import.BaselineMs)) ms process difference" ($importMs -lt 500)
 )
 

@@ -6,12 +6,14 @@ BeforeAll {
 }
 
 Describe 'The module manifest' {
-    It 'passes Test-ModuleManifest' {
+    It 'passes Test-ModuleManifest, built and in the sources' {
         { Test-ModuleManifest $ModuleManifest -ErrorAction Stop } | Should -Not -Throw
+        { Test-ModuleManifest (Join-Path $RepoRoot 'module/AsyncSmtp.psd1') -ErrorAction Stop } | Should -Not -Throw
     }
 
-    It 'loads the binary module for both editions from PowerShell 5.1 on' {
-        $ManifestData.RootModule | Should -Be 'AsyncSmtp.dll'
+    It 'loads through its root script for both editions from PowerShell 5.1 on' {
+        $ManifestData.RootModule | Should -Be 'AsyncSmtp.psm1'
+        foreach ($build in 'core', 'desktop') { Join-Path $ModuleDir "$build/AsyncSmtp.dll" | Should -Exist }
         $ManifestData.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $ManifestData.PowerShellVersion | Should -Be '5.1'
         [guid]$ManifestData.GUID | Should -Not -Be ([guid]::Empty)

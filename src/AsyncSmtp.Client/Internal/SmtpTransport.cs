@@ -116,13 +116,14 @@ internal sealed class SmtpTransport
             await socket.ConnectAsync(endPoint).ConfigureAwait(false);
     }
 
-    private static EndPoint UnixEndPoint(string path)
-    {
-        // UnixDomainSocketEndPoint exists on every runtime that has Unix sockets, but not in netstandard2.0's surface.
-        var type = Type.GetType("System.Net.Sockets.UnixDomainSocketEndPoint, System.Net.Sockets")
-            ?? throw new SmtpConnectException("Unix domain sockets are not supported on this platform.");
-        return (EndPoint)Activator.CreateInstance(type, path)!;
-    }
+    private static EndPoint UnixEndPoint(string path) =>
+#if NET8_0_OR_GREATER
+        new UnixDomainSocketEndPoint(path);
+#else
+        // The netstandard2.0 build is the one .NET Framework (Windows PowerShell 5.1) loads, which has no
+        // Unix-socket endpoint; every runtime that has one loads the net8.0 build.
+        throw new SmtpConnectException("Unix domain sockets need .NET 8 or later (PowerShell 7.4 or later).");
+#endif
 
     /// <summary>Wraps the connection in TLS. Buffered plaintext must already have been dealt with by the caller.</summary>
     public async Task UpgradeToTlsAsync(string targetHost, SmtpClientOptions options, CertificateValidator validator, CancellationToken cancellationToken)
@@ -167,9 +168,12 @@ internal sealed class SmtpTransport
     public string? CipherSuiteName()
     {
         if (Tls is null) return null;
-        // NegotiatedCipherSuite (.NET Core 3+) gives the IANA name; netstandard2.0 only knows the algorithm.
-        var property = typeof(SslStream).GetProperty("NegotiatedCipherSuite");
-        return property?.GetValue(Tls)?.ToString() ?? $"{Tls.CipherAlgorithm} {Tls.CipherStrength}";
+#if NET8_0_OR_GREATER
+        return Tls.NegotiatedCipherSuite.ToString();
+#else
+        // .NET Framework has no IANA cipher-suite name: only the bulk algorithm and its strength.
+        return $"{Tls.CipherAlgorithm} {Tls.CipherStrength}";
+#endif
     }
 
     public X509Certificate2? RemoteCertificate() =>

@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'AsyncSmtp.dll'
+    RootModule           = 'AsyncSmtp.psm1'
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '6f1d3c2a-8b47-4e0e-9a53-2c7d1e9b5a41'
