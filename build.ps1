@@ -9,11 +9,13 @@
     Docs   compiles docs/help/*.md to MAML under out/AsyncSmtp/en-US.
     Demo   sends a real message through an embedded loopback server and shows what it received.
     Bench  runs the benchmark against its peers and writes docs/performance.md.
+    Package builds the module and publishes it with Publish-PSResource into out/package, as a .nupkg that the
+           PowerShell Gallery takes.
     Clean  removes build output.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Docs', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -36,4 +38,12 @@ switch ($Task) {
         & (Join-Path $root 'build/Demo.ps1') -Root $root -Configuration $Configuration
     }
     'Bench' { & (Join-Path $root 'build/Bench.ps1') -Root $root }
+    'Package' {
+        Invoke-ModuleBuild -Root $root -Configuration $Configuration
+        . (Join-Path $root 'build/Package.ps1')
+        # A file repository refuses a version it already holds: each run packs afresh.
+        Remove-Item -Recurse -Force (Join-Path $root 'out/package') -ErrorAction SilentlyContinue
+        $package = Publish-ModulePackage -ModuleDir (Get-ModuleOutputDir $root) -RepositoryDir (Join-Path $root 'out/package')
+        Write-Host "Package written: $($package.FullName)"
+    }
 }

@@ -11,16 +11,12 @@ BeforeAll {
     New-StandInMimeKit -Directory $StandIn -ShippedMimeKit (Join-Path $ModuleDir 'core/MimeKit.dll')
     $script:Server = Start-TestSmtpServer -NoStartTls
 
-    function Invoke-FreshPwsh([string] $Script) {
-        # A new process running this PowerShell: pwsh itself, or pwsh.dll under dotnet (the .NET tool).
-        $host_ = [Environment]::ProcessPath
-        $prefix = @(if ((Split-Path $host_ -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    function Invoke-ChildScript([string] $Script) {
         $file = Join-Path $TestDrive "child-$([guid]::NewGuid()).ps1"
         Set-Content $file $Script
-        $output = & $host_ @prefix -NoProfile -NonInteractive -File $file -ModuleManifest $ModuleManifest `
-            -StandIn $StandIn -Server $Server.Host -Port $Server.Port 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed ($LASTEXITCODE): $($output -join [Environment]::NewLine)" }
-        ($output | Select-Object -Last 1) | ConvertFrom-Json
+        Invoke-FreshPwsh -File $file -Arguments @{
+            ModuleManifest = $ModuleManifest; StandIn = $StandIn; Server = $Server.Host; Port = $Server.Port
+        }
     }
 
     $script:ChildPreamble = @'
@@ -47,7 +43,7 @@ AfterAll {
 
 Describe 'Another module''s older MimeKit in the same process' {
     It 'loaded first: AsyncSmtp still sends, with its own MimeKit, and the other module keeps its own' {
-        $result = Invoke-FreshPwsh ($ChildPreamble + @'
+        $result = Invoke-ChildScript ($ChildPreamble + @'
 Import-OtherModule
 Import-Module $ModuleManifest
 $code = Send-Probe 'older first'
@@ -60,7 +56,7 @@ $code = Send-Probe 'older first'
     }
 
     It 'loaded after AsyncSmtp: the other module gets its own MimeKit, and AsyncSmtp still sends' {
-        $result = Invoke-FreshPwsh ($ChildPreamble + @'
+        $result = Invoke-ChildScript ($ChildPreamble + @'
 Import-Module $ModuleManifest
 $before = Send-Probe 'newer first'
 Import-OtherModule
@@ -104,7 +100,7 @@ Describe 'The load context' {
     }
 
     It 'keeps the cmdlets and the type names through Import-Module -Force and Remove-Module' {
-        $result = Invoke-FreshPwsh ($ChildPreamble + @'
+        $result = Invoke-ChildScript ($ChildPreamble + @'
 Import-Module $ModuleManifest
 Import-Module $ModuleManifest -Force
 $forced = Send-Probe 'after -Force'

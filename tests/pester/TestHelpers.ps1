@@ -95,3 +95,25 @@ function Wait-Until {
     }
     return [bool](& $Condition)
 }
+
+function Invoke-FreshPwsh {
+    # Runs a script file in a new process of this PowerShell (pwsh itself, or pwsh.dll under dotnet for the .NET
+    # tool), with -Name value arguments and extra environment variables; returns the last line of its output
+    # parsed as JSON, and throws with the whole output when the process fails.
+    param([Parameter(Mandatory)][string] $File, [hashtable] $Arguments = @{}, [hashtable] $Environment = @{})
+    $exe = [Environment]::ProcessPath
+    $commandLine = @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $commandLine += '-NoProfile', '-NonInteractive', '-File', $File
+    foreach ($name in $Arguments.Keys) { $commandLine += "-$name", $Arguments[$name] }
+    $saved = @{}
+    foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    try {
+        foreach ($name in $Environment.Keys) { [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+        $output = & $exe @commandLine 2>&1
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+    if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed ($LASTEXITCODE): $($output -join [Environment]::NewLine)" }
+    ($output | Select-Object -Last 1) | ConvertFrom-Json
+}
