@@ -15,6 +15,7 @@ function Publish-ModulePackage {
         Unregister-PSResourceRepository -Name $repository
     }
     $manifest = Import-PowerShellDataFile (Join-Path $ModuleDir 'AsyncSmtp.psd1')
-    $version = $manifest.ModuleVersion + $(if ($manifest.PrivateData.PSData['Prerelease']) { "-$($manifest.PrivateData.PSData.Prerelease)" })
+    $prerelease = $manifest.PrivateData.PSData['Prerelease']
+    $version = $manifest.ModuleVersion + $(if ($prerelease) { "-$prerelease" })
     Get-Item (Join-Path $RepositoryDir "AsyncSmtp.$version.nupkg")
 }

@@ -13,7 +13,8 @@ if ($PSVersionTable.PSEdition -ne 'Core') {
     return
 }
 if ($PSVersionTable.PSVersion -lt [version]'7.4') {
-    throw "AsyncSmtp needs PowerShell 7.4 or later (it runs on .NET 8), or Windows PowerShell 5.1; this is PowerShell $($PSVersionTable.PSVersion)."
+    throw ('AsyncSmtp needs PowerShell 7.4 or later (it runs on .NET 8), or Windows PowerShell 5.1; ' +
+        "this is PowerShell $($PSVersionTable.PSVersion).")
 }
 # Plain .NET calls rather than cmdlets (Add-Type, Where-Object) below: this runs at every import, and those take
 # far longer to start than the work they would do.
@@ -40,7 +41,9 @@ $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAc
 $loadContext = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdletAssembly)
 $ourTypes = [System.Collections.Generic.List[type]]::new($cmdletAssembly.GetExportedTypes())
 foreach ($reference in $cmdletAssembly.GetReferencedAssemblies()) {
-    if ($reference.Name.StartsWith('AsyncSmtp.')) { $ourTypes.AddRange($loadContext.LoadFromAssemblyName($reference).GetExportedTypes()) }
+    if ($reference.Name.StartsWith('AsyncSmtp.')) {
+        $ourTypes.AddRange($loadContext.LoadFromAssemblyName($reference).GetExportedTypes())
+    }
 }
 foreach ($type in $ourTypes) { $accelerators::Add($type.FullName, $type) }
 $ExecutionContext.SessionState.Module.OnRemove = {

@@ -25,7 +25,9 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     }
 
     /// <summary>The cmdlet assembly in <paramref name="directory"/>, loaded into that folder's context.</summary>
-    /// <remarks>Repeated calls (Import-Module -Force) return the same assembly: a context never loads one twice.</remarks>
+    /// <remarks>
+    /// Repeated calls (Import-Module -Force) return the same assembly: a context never loads one twice.
+    /// </remarks>
     public static Assembly LoadModule(string directory)
     {
         string fullPath = Path.GetFullPath(directory);

@@ -31,7 +31,8 @@ function Send-Probe([string] $Subject) {
     (Send-SmtpMessage -Message $message -SmtpServer $Server -Port $Port -NoTls -TimeoutSec 10).Response
 }
 function Get-OurMimeKitVersion {
-    $context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Send-SmtpMessage).ImplementingType.Assembly)
+    $cmdlets = (Get-Command Send-SmtpMessage).ImplementingType.Assembly
+    $context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdlets)
     ($context.Assemblies | Where-Object { $_.GetName().Name -eq 'MimeKit' }).GetName().Version.ToString()
 }
 '@
@@ -47,7 +48,8 @@ Describe 'Another module''s older MimeKit in the same process' {
 Import-OtherModule
 Import-Module $ModuleManifest
 $code = Send-Probe 'older first'
-[pscustomobject]@{ Code = $code; Ours = Get-OurMimeKitVersion; Theirs = [OtherMailModule.Probe]::MimeKitVersion() } | ConvertTo-Json -Compress
+$theirs = [OtherMailModule.Probe]::MimeKitVersion()
+[pscustomobject]@{ Code = $code; Ours = Get-OurMimeKitVersion; Theirs = $theirs } | ConvertTo-Json -Compress
 '@)
         $result.Code | Should -Match 'queued'
         $result.Ours | Should -Be '4.18.0.0'
@@ -62,7 +64,8 @@ $before = Send-Probe 'newer first'
 Import-OtherModule
 $theirs = [OtherMailModule.Probe]::MimeKitVersion()
 $after = Send-Probe 'newer first, again'
-[pscustomobject]@{ Before = $before; After = $after; Ours = Get-OurMimeKitVersion; Theirs = $theirs } | ConvertTo-Json -Compress
+$ours = Get-OurMimeKitVersion
+[pscustomobject]@{ Before = $before; After = $after; Ours = $ours; Theirs = $theirs } | ConvertTo-Json -Compress
 '@)
         $result.Before | Should -Match 'queued'
         $result.After | Should -Match 'queued'
@@ -78,19 +81,24 @@ Describe 'The load context' {
         $context | Should -Not -Be ([Runtime.Loader.AssemblyLoadContext]::Default)
         $null = New-SmtpMessage -From 'a@example.com' -To 'b@example.com' -Subject 'load' -Body 'x'
         $names = $context.Assemblies | ForEach-Object { $_.GetName().Name }
-        foreach ($name in 'AsyncSmtp', 'AsyncSmtp.Mime', 'AsyncSmtp.Client', 'MimeKit') { $names | Should -Contain $name }
+        foreach ($name in 'AsyncSmtp', 'AsyncSmtp.Mime', 'AsyncSmtp.Client', 'MimeKit') {
+            $names | Should -Contain $name
+        }
+        # (Other test files may load a MimeKit of their own into the default context: only ours are checked there.)
         [Runtime.Loader.AssemblyLoadContext]::Default.Assemblies | ForEach-Object { $_.GetName().Name } |
-            Where-Object { $_ -in 'AsyncSmtp', 'AsyncSmtp.Mime', 'AsyncSmtp.Client', 'MimeKit' } | Should -BeNullOrEmpty
+            Where-Object { $_ -in 'AsyncSmtp', 'AsyncSmtp.Mime', 'AsyncSmtp.Client' } | Should -BeNullOrEmpty
     }
 
     It 'still lets scripts name the module''s types: <Name>' -ForEach @(
-        @{ Name = 'AsyncSmtp.SmtpMessage' }, @{ Name = 'AsyncSmtp.SmtpSession' }, @{ Name = 'AsyncSmtp.Mime.SmtpMessagePriority' }
+        @{ Name = 'AsyncSmtp.SmtpMessage' }, @{ Name = 'AsyncSmtp.SmtpSession' }
+        @{ Name = 'AsyncSmtp.Mime.SmtpMessagePriority' }
         @{ Name = 'AsyncSmtp.Client.SmtpTlsMode' }, @{ Name = 'AsyncSmtp.Client.SmtpException' }
     ) {
         $type = $Name -as [type]
         $type | Should -Not -BeNullOrEmpty
+        $cmdlets = (Get-Command Send-SmtpMessage).ImplementingType.Assembly
         [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($type.Assembly) |
-            Should -Be ([Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Send-SmtpMessage).ImplementingType.Assembly))
+            Should -Be ([Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdlets))
     }
 
     It 'gives objects that match those type names' {

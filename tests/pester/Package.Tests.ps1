@@ -21,10 +21,12 @@ Register-PSResourceRepository -Name Local -Uri $Repository -Trusted
 Install-PSResource -Name AsyncSmtp -Prerelease -Repository Local -Scope CurrentUser -Quiet
 Import-Module AsyncSmtp
 $module = Get-Module AsyncSmtp
-$sent = Send-SmtpMessage -SmtpServer $Server -Port $Port -NoTls -TimeoutSec 10 -From 'a@example.com' -To 'b@example.com' -Subject 'Installed' -Body 'x'
+$sent = Send-SmtpMessage -SmtpServer $Server -Port $Port -NoTls -TimeoutSec 10 `
+    -From 'a@example.com' -To 'b@example.com' -Subject 'Installed' -Body 'x'
 [pscustomobject]@{
     Package = $package.FullName; ModuleBase = $module.ModuleBase; Version = "$($module.Version)"
-    Prerelease = $module.PrivateData.PSData.Prerelease; Commands = @($module.ExportedCmdlets.Keys | Sort-Object); Response = $sent.Response
+    Prerelease = $module.PrivateData.PSData.Prerelease; Commands = @($module.ExportedCmdlets.Keys | Sort-Object)
+    Response = $sent.Response
 } | ConvertTo-Json -Compress
 '@
     $script:Installed = Invoke-FreshPwsh -File $child -Environment @{ HOME = $Home_ } -Arguments @{
@@ -63,8 +65,9 @@ Describe 'The published package' {
     }
 
     It 'holds the loader, both builds, help and the licence, and no cryptography assemblies' {
-        foreach ($file in 'AsyncSmtp.psd1', 'AsyncSmtp.psm1', 'AsyncSmtp.Loader.dll', 'LICENSE', 'AsyncSmtp.Format.ps1xml',
-            'core/AsyncSmtp.dll', 'core/MimeKit.dll', 'desktop/AsyncSmtp.dll', 'desktop/System.Memory.dll', 'en-US/AsyncSmtp.dll-Help.xml') {
+        foreach ($file in 'AsyncSmtp.psd1', 'AsyncSmtp.psm1', 'AsyncSmtp.Loader.dll', 'LICENSE',
+            'AsyncSmtp.Format.ps1xml', 'core/AsyncSmtp.dll', 'core/MimeKit.dll', 'desktop/AsyncSmtp.dll',
+            'desktop/System.Memory.dll', 'en-US/AsyncSmtp.dll-Help.xml') {
             $Entries | Should -Contain $file
         }
         $Entries | Where-Object { $_ -match 'BouncyCastle|Cryptography' } | Should -BeNullOrEmpty

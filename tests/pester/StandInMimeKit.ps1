@@ -13,7 +13,8 @@ function New-StandInMimeKit {
 [assembly: System.Reflection.AssemblyVersion("4.3.0.0")]
 namespace MimeKit { public class MimeMessage { } }
 '@
-    Invoke-CSharpCompiler -Name 'OtherMailModule' -OutputPath (Join-Path $Directory 'OtherMailModule.dll') -References $mimeKit -Source @'
+    $other = Join-Path $Directory 'OtherMailModule.dll'
+    Invoke-CSharpCompiler -Name 'OtherMailModule' -OutputPath $other -References $mimeKit -Source @'
 namespace OtherMailModule
 {
     public static class Probe
@@ -28,14 +29,18 @@ function Invoke-CSharpCompiler {
     param([string] $Name, [string] $OutputPath, [string] $Source, [byte[]] $PublicKey, [string[]] $References = @())
     $ErrorActionPreference = 'Stop'
     # Add-Type loads Roslyn; it cannot set an assembly's public key, so the compilation is made here.
-    if (-not ('Microsoft.CodeAnalysis.CSharp.CSharpCompilation' -as [type])) { Add-Type -TypeDefinition 'public static class RoslynLoaded { }' }
+    if (-not ('Microsoft.CodeAnalysis.CSharp.CSharpCompilation' -as [type])) {
+        Add-Type -TypeDefinition 'public static class RoslynLoaded { }'
+    }
     $platform = ([AppContext]::GetData('TRUSTED_PLATFORM_ASSEMBLIES') -split [IO.Path]::PathSeparator) |
         Where-Object { (Split-Path $_ -Leaf) -in 'System.Runtime.dll', 'System.Private.CoreLib.dll' }
     [Microsoft.CodeAnalysis.MetadataReference[]] $metadata = @($platform) + $References |
         ForEach-Object { [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile($_) }
-    $options = [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary)
+    $library = [Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary
+    $options = [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new($library)
     if ($PublicKey) {
-        $options = $options.WithPublicSign($true).WithCryptoPublicKey([System.Collections.Immutable.ImmutableArray]::ToImmutableArray($PublicKey))
+        $key = [System.Collections.Immutable.ImmutableArray]::ToImmutableArray($PublicKey)
+        $options = $options.WithPublicSign($true).WithCryptoPublicKey($key)
     }
     [Microsoft.CodeAnalysis.SyntaxTree[]] $trees = [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText($Source)
     $compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create($Name, $trees, $metadata, $options)
