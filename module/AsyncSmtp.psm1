@@ -36,7 +36,8 @@ if ($ExecutionContext.SessionState.Module.ExportedCmdlets.Count -eq 0) {
 
 # PowerShell resolves a type name in a script ([AsyncSmtp.SmtpMessage], the enums, the exceptions) only among the
 # default load context's assemblies. Our public types are made reachable by their full names as type
-# accelerators, which go with the module.
+# accelerators. They stay after Remove-Module, as a binary module's types do (an assembly is never unloaded), and
+# so never vanish under another runspace that still uses the module.
 $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
 $loadContext = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdletAssembly)
 $ourTypes = [System.Collections.Generic.List[type]]::new($cmdletAssembly.GetExportedTypes())
@@ -45,9 +46,9 @@ foreach ($reference in $cmdletAssembly.GetReferencedAssemblies()) {
         $ourTypes.AddRange($loadContext.LoadFromAssemblyName($reference).GetExportedTypes())
     }
 }
-foreach ($type in $ourTypes) { $accelerators::Add($type.FullName, $type) }
-$ExecutionContext.SessionState.Module.OnRemove = {
-    foreach ($type in $ourTypes) {
-        if ($accelerators::Get[$type.FullName] -eq $type) { $null = $accelerators::Remove($type.FullName) }
+$registered = $accelerators::Get
+foreach ($type in $ourTypes) {
+    if (-not $registered.ContainsKey($type.FullName) -or $registered[$type.FullName] -ne $type) {
+        $accelerators::Add($type.FullName, $type)
     }
-}.GetNewClosure()
+}
