@@ -16,6 +16,7 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Recorder _recorder = new();
+    private readonly FaultLedger _ledger = new();
     private readonly ConcurrentDictionary<int, (SmtpSession Session, Task Run)> _active = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _lifecycle = new();
@@ -111,7 +112,7 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
 
             var options = Options.Snapshot();
             var certificate = SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true);
-            var context = new ServerContext(options, Script, _recorder, certificate, _stopping.Token);
+            var context = new ServerContext(options, Script, _recorder, _ledger, certificate, _stopping.Token);
             _listener = new TcpListener(options.Address, options.Port);
             _listener.Start(backlog: 512);
             _boundPort = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -135,8 +136,17 @@ public sealed class SmtpTestServer : IDisposable, IAsyncDisposable
     public IReadOnlyList<ReceivedMessage> WaitForMessages(int count, int timeoutMilliseconds) =>
         WaitForMessagesAsync(count, TimeSpan.FromMilliseconds(timeoutMilliseconds)).GetAwaiter().GetResult();
 
-    /// <summary>Forgets recorded messages, commands and sessions (the script stays: use <c>Script.Clear()</c>).</summary>
-    public void Clear() => _recorder.Clear();
+    /// <summary>Accepted messages and faults met, by Message-Id (<see cref="SmtpTestServerOptions.Faults"/>).</summary>
+    public FaultLedger Ledger => _ledger;
+
+    /// <summary>
+    /// Forgets recorded messages, commands, sessions and the ledger (the script stays: use <c>Script.Clear()</c>).
+    /// </summary>
+    public void Clear()
+    {
+        _recorder.Clear();
+        _ledger.Clear();
+    }
 
     /// <summary>Stops listening and closes every session; returns once they have ended (or after 5 s).</summary>
     public async Task StopAsync()

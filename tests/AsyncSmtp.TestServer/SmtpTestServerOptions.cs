@@ -65,6 +65,9 @@ public sealed class SmtpTestServerOptions
     /// <summary>A certificate with a private key to use instead of the one made at run time.</summary>
     public X509Certificate2? Certificate { get; set; }
 
+    /// <summary>Random drops, deferrals and delays for soak tests; null (the default) for none.</summary>
+    public SmtpFaultPlan? Faults { get; set; }
+
     internal SmtpTestServerOptions Snapshot() => new()
     {
         Port = Port,
@@ -81,5 +84,6 @@ public sealed class SmtpTestServerOptions
         MaxMessageBytes = MaxMessageBytes,
         Certificate = Certificate,
         ForgeScramSignature = ForgeScramSignature,
+        Faults = Faults,
     };
 }

@@ -9,6 +9,7 @@ internal sealed class ServerContext(
     SmtpTestServerOptions options,
     SmtpScript script,
     Recorder recorder,
+    FaultLedger ledger,
     SslStreamCertificateContext certificate,
     CancellationToken stopping)
 {
@@ -21,6 +22,10 @@ internal sealed class ServerContext(
     public SmtpScript Script { get; } = script;
 
     public Recorder Recorder { get; } = recorder;
+
+    public FaultLedger Ledger { get; } = ledger;
+
+    public SmtpFaultPlan? Faults => Options.Faults;
 
     public SslStreamCertificateContext Certificate { get; } = certificate;
 

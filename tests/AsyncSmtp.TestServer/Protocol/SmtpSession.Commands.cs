@@ -41,6 +41,11 @@ internal sealed partial class SmtpSession
             }
         }
 
+        if (await CommandFaultAsync(verb).ConfigureAwait(false) is { } stillOpen)
+        {
+            return stillOpen;
+        }
+
         return verb switch
         {
             "EHLO" => await EhloAsync(arguments).ConfigureAwait(false),
@@ -229,7 +234,7 @@ internal sealed partial class SmtpSession
         }
 
         await SendAsync("354 End data with <CR><LF>.<CR><LF>").ConfigureAwait(false);
-        return await ReceiveDataAsync().ConfigureAwait(false);
+        return await MidBodyFaultAsync().ConfigureAwait(false) ?? await ReceiveDataAsync().ConfigureAwait(false);
     }
 
     private async Task<bool> ReceiveDataAsync()
@@ -326,6 +331,11 @@ internal sealed partial class SmtpSession
             }
         }
 
+        if (!tooBig && await EndOfMessageFaultAsync(transaction, data, raw, viaBdat).ConfigureAwait(false) is { } open)
+        {
+            return open;
+        }
+
         if (tooBig)
         {
             return await ReplyAsync(Line(552, "5.3.4", "Error: message size exceeds fixed limit")).ConfigureAwait(false);
@@ -340,6 +350,7 @@ internal sealed partial class SmtpSession
         var message = new ReceivedMessage(
             _context.NextQueueId(), _record.Id, transaction, data, raw, viaBdat, _encrypted, _user, _record.ClientName);
         _record.CountMessage();
+        _context.Ledger.CountAccepted(data, transaction.Recipients);
         _context.Recorder.AddMessage(message);
         return message;
     }

@@ -101,6 +101,11 @@ internal sealed partial class SmtpSession : ISaslChannel
 
     private async Task<bool> GreetAsync()
     {
+        if (await GreetingFaultAsync().ConfigureAwait(false) is { } open)
+        {
+            return open;
+        }
+
         if (_context.Script.Fire(SmtpScript.Greeting, isMatchPoint: true) is { } plan)
         {
             if (!await RunPlanAsync(plan).ConfigureAwait(false))
