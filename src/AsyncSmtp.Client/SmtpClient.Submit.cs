@@ -17,12 +17,18 @@ public sealed partial class SmtpClient
     /// result already there.
     /// </summary>
     public Task<SmtpSubmission> SubmitAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        SubmitAsync(envelope, content, progress, null, cancellationToken);
+
+    /// <summary>As the public overload; <paramref name="beforeEndOfData"/> runs just before the end of data leaves.</summary>
+    internal Task<SmtpSubmission> SubmitAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress,
+        Action? beforeEndOfData, CancellationToken cancellationToken)
     {
         ValidateTransaction(envelope, content);
         return RunAsync(async io =>
         {
-            var transaction = await TransactAsync(io, envelope, content, progress, holdEndOfData: true).ConfigureAwait(false);
+            var transaction = await TransactAsync(io, envelope, content, progress, holdEndOfData: true, beforeEndOfData)
+                .ConfigureAwait(false);
             return transaction.HoldsEndOfData ? _submissions.Defer(transaction, Wire) : new SmtpSubmission(transaction);
         }, cancellationToken, owedReplyFirst: false);
     }

@@ -96,7 +96,7 @@ public sealed partial class SmtpClient
     /// (<paramref name="holdEndOfData"/>), until its end of data is encoded and held for the next write.
     /// </summary>
     private async Task<Transaction> TransactAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress,
-        bool holdEndOfData)
+        bool holdEndOfData, Action? beforeEndOfData = null)
     {
         await EnsureGreetedAsync(io).ConfigureAwait(false);
         bool smtpUtf8 = envelope.RequireSmtpUtf8 || !CommandGuard.IsAscii(envelope.Sender) ||
@@ -113,7 +113,11 @@ public sealed partial class SmtpClient
 
         bool pipelined = Options.UsePipelining && _extensions.Contains("PIPELINING");
         var transaction = new Transaction(envelope, EnvelopeCommands.Mail(envelope, _extensions, size, smtpUtf8),
-            envelope.Recipients.Select(EnvelopeCommands.Rcpt).ToArray(), pipelined, holdsEndOfData: holdEndOfData && pipelined);
+            envelope.Recipients.Select(EnvelopeCommands.Rcpt).ToArray(), pipelined,
+            holdsEndOfData: holdEndOfData && pipelined)
+        {
+            BeforeEndOfData = beforeEndOfData,
+        };
         // Without pipelining nothing shares a round trip with a previous message's final reply.
         if (!pipelined) await _submissions.ReadOwedReplyAsync(Wire, io).ConfigureAwait(false);
         try
@@ -122,13 +126,27 @@ public sealed partial class SmtpClient
                 await SendWithBdatAsync(io, transaction, content, progress).ConfigureAwait(false);
             else
                 await SendWithDataAsync(io, transaction, content, progress).ConfigureAwait(false);
-            if (!transaction.HoldsEndOfData) transaction.FinalReply = await ReadFinalReplyAsync(io).ConfigureAwait(false);
+            if (!transaction.HoldsEndOfData)
+                transaction.FinalReply = await ReadFinalReplyAfterEndOfDataAsync(io).ConfigureAwait(false);
             return transaction;
         }
         catch (SmtpCommandException ex) when (ex is SmtpResponseException or SmtpRecipientsRefusedException)
         {
             await ResetAfterRefusalAsync(io).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The final reply of a message whose end of data is out: if none comes, it is uncertain.</summary>
+    private async Task<SmtpResponse> ReadFinalReplyAfterEndOfDataAsync(IoScope io)
+    {
+        try
+        {
+            return await ReadFinalReplyAsync(io).ConfigureAwait(false);
+        }
+        catch (SmtpConnectionException lost)
+        {
+            throw SmtpDeliveryUncertainException.After(lost);
         }
     }
 
@@ -269,6 +287,7 @@ public sealed partial class SmtpClient
             transaction.HeldEndOfData = Wire.HoldEndOfData(buffer, offset, count);
             return Task.CompletedTask;
         }
+        if (isLast) transaction?.BeforeEndOfData?.Invoke();
         return Wire.WriteAsync(io, buffer, offset, count, "sending the message");
     }
 

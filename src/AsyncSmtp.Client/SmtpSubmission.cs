@@ -51,8 +51,10 @@ public sealed class SmtpSubmission
     internal ArraySegment<byte>? TakeEndOfData()
     {
         var tail = _heldEndOfData;
+        if (tail is null) return null;
+        Transaction.BeforeEndOfData?.Invoke();
         _heldEndOfData = null;
-        if (tail is not null) EndOfDataWritten = true;
+        EndOfDataWritten = true;
         return tail;
     }
 
@@ -62,5 +64,6 @@ public sealed class SmtpSubmission
         else _verdict?.TrySetException(new SmtpDataException(final));
     }
 
-    internal void Fail(Exception error) => _verdict?.TrySetException(error);
+    internal void Fail(Exception error) =>
+        _verdict?.TrySetException(EndOfDataWritten ? SmtpDeliveryUncertainException.After(error) : error);
 }

@@ -7,6 +7,7 @@ internal static class SmtpErrorIds
     public const string ConnectTimeout = "SmtpConnectTimeout";
     public const string ReadTimeout = "SmtpReadTimeout";
     public const string ServerDisconnected = "SmtpServerDisconnected";
+    public const string DeliveryUncertain = "SmtpDeliveryUncertain";
     public const string TlsFailed = "SmtpTlsFailed";
     public const string StartTlsNotSupported = "SmtpStartTlsNotSupported";
     public const string HeloFailed = "SmtpHeloFailed";

@@ -54,6 +54,7 @@ internal static class SmtpErrorMapper
         SmtpConnectTimeoutException => SmtpErrorIds.ConnectTimeout,
         SmtpTlsException => SmtpErrorIds.TlsFailed,
         SmtpConnectException => SmtpErrorIds.ConnectFailed,
+        SmtpDeliveryUncertainException => SmtpErrorIds.DeliveryUncertain,
         SmtpReadTimeoutException => SmtpErrorIds.ReadTimeout,
         SmtpServerDisconnectedException => SmtpErrorIds.ServerDisconnected,
         SmtpStartTlsNotSupportedException => SmtpErrorIds.StartTlsNotSupported,
@@ -91,6 +92,7 @@ internal static class SmtpErrorMapper
         SmtpErrorIds.ExtensionNotSupported => ErrorCategory.NotImplemented,
         SmtpErrorIds.CommandNotAllowed or SmtpErrorIds.SessionClosed => ErrorCategory.InvalidOperation,
         SmtpErrorIds.PathNotFound => ErrorCategory.ObjectNotFound,
+        SmtpErrorIds.DeliveryUncertain => ErrorCategory.ResourceUnavailable,
         _ => ErrorCategory.NotSpecified,
     };
 }

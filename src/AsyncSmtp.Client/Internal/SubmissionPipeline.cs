@@ -52,7 +52,7 @@ internal sealed class SubmissionPipeline
     {
         var owed = Interlocked.Exchange(ref _owed, null);
         owed?.Fail(new SmtpServerDisconnectedException(owed.EndOfDataWritten
-            ? "The connection closed before the server confirmed the message; it may have been delivered."
+            ? "The connection closed before the server confirmed the message."
             : "The connection closed before the message's end was sent; it was not sent."));
     }
 }

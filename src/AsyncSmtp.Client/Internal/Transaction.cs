@@ -28,6 +28,12 @@ internal sealed class Transaction
     /// <summary>The message's last write (its end of data) is held back for the next write (a submission).</summary>
     public bool HoldsEndOfData { get; }
 
+    /// <summary>
+    /// Runs just before the end of data is written (or handed to the next write when held), after which
+    /// the server may have the message: the delivery journal records it as uncertain here.
+    /// </summary>
+    public Action? BeforeEndOfData { get; set; }
+
     /// <summary>The held end of data, once the body has been encoded.</summary>
     public ArraySegment<byte>? HeldEndOfData { get; set; }
 

@@ -1,0 +1,395 @@
+namespace AsyncSmtp.Client.Delivery;
+
+/// <summary>
+/// Delivery policy over <see cref="SmtpClient"/>: messages spread over up to
+/// <see cref="SmtpDeliveryOptions.MaxConnections"/> connections (each pipelining its messages), transient
+/// failures retried (<see cref="RetryPolicy"/>), submissions paced, outcomes journaled, and exactly one
+/// <see cref="DeliveryOutcome"/> per message, handed out in the order the messages were added. A lost
+/// connection is replaced; a throttling reply closes a connection instead of failing the message.
+/// </summary>
+public sealed class SmtpDelivery : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Func<SmtpClient> _newClient;
+    private readonly SmtpDeliveryOptions _options;
+    private readonly RetryPolicy _retry;
+    private readonly SubmissionPacer? _pacer;
+    private readonly WorkQueue _queue = new();
+    private readonly OutcomeSequence _outcomes = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _workers = new();
+    private readonly HashSet<SmtpClient> _clients = new();
+    private int _added;
+    private int _running;
+    private int _connectionLimit;
+    private int _accepted;
+    private int _failed;
+    private int _retrying;
+
+    /// <param name="newClient">Makes an unconnected client; the delivery connects it (and replaces it if lost).</param>
+    /// <param name="options">Retries, connections, pacing and journal; not to be changed afterwards.</param>
+    public SmtpDelivery(Func<SmtpClient> newClient, SmtpDeliveryOptions options)
+    {
+        _newClient = newClient ?? throw new ArgumentNullException(nameof(newClient));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.MaxConnections < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxConnections must be at least 1.");
+        _retry = new RetryPolicy(options.MaxRetry, options.RetryDelay, options.RandomSeed);
+        _pacer = options.MaxMessagesPerMinute is int rate ? new SubmissionPacer(rate, options.Clock) : null;
+        _connectionLimit = options.MaxConnections;
+    }
+
+    /// <summary>How many connections may be open now: the maximum, lowered by each throttling reply (at least 1).</summary>
+    public int ConnectionLimit
+    {
+        get { lock (_gate) return _connectionLimit; }
+    }
+
+    /// <summary>Messages accepted so far.</summary>
+    public int AcceptedCount => Volatile.Read(ref _accepted);
+
+    /// <summary>Messages failed or uncertain so far.</summary>
+    public int FailedCount => Volatile.Read(ref _failed);
+
+    /// <summary>Messages waiting for their next attempt now.</summary>
+    public int RetryingCount => Volatile.Read(ref _retrying);
+
+    /// <summary>Messages added whose outcome has not been taken yet.</summary>
+    public int Unreported
+    {
+        get { lock (_gate) return _added - _outcomes.Taken; }
+    }
+
+    /// <summary>
+    /// Adds a message. Its content must be writable more than once when retries are allowed. A message the
+    /// journal records as accepted or uncertain is not sent: its outcome is <see cref="DeliveryStatus.Skipped"/>.
+    /// A message the journal records as partly delivered goes only to the recipients that do not have it.
+    /// </summary>
+    public void Add(SmtpEnvelope envelope, SmtpContent content, string messageId, object? state = null)
+    {
+        if (envelope is null) throw new ArgumentNullException(nameof(envelope));
+        if (content is null) throw new ArgumentNullException(nameof(content));
+        if (string.IsNullOrEmpty(messageId))
+            throw new ArgumentException("A message needs a Message-Id.", nameof(messageId));
+        int index;
+        lock (_gate) index = _added++;
+        var earlier = _options.Journal?.Find(messageId);
+        if (earlier?.Status is DeliveryStatus.Accepted or DeliveryStatus.Uncertain)
+        {
+            _outcomes.Add(new DeliveryOutcome(index, messageId, state, DeliveryStatus.Skipped)
+            {
+                AcceptedRecipients = earlier.Recipients,
+            });
+            return;
+        }
+        var accepted = earlier?.Status == DeliveryStatus.Deferred ? earlier.Recipients : Array.Empty<string>();
+        _queue.AddNew(new DeliveryWork(index, envelope, content, messageId, state, accepted));
+        StartWorkers();
+    }
+
+    /// <summary>No more messages will be added: connections send what they hold, and close once all is settled.</summary>
+    public void Complete() => _queue.CompleteInput();
+
+    /// <summary>The next outcome in order if it is known, without waiting.</summary>
+    public bool TryTakeOutcome(out DeliveryOutcome outcome) => _outcomes.TryTakeNext(out outcome);
+
+    /// <summary>Waits for the next outcome in order; null when every added message's outcome has been taken.</summary>
+    public async Task<DeliveryOutcome?> TakeOutcomeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_outcomes.TryTakeNext(out var outcome)) return outcome;
+            lock (_gate)
+                if (_outcomes.Taken == _added) return null;
+            // The message waited for may be holding its end of data for a next message that is not coming yet.
+            _queue.Wake();
+            await Cancellable.WaitAsync(_outcomes.NextMayBeReadyAsync(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes the input and waits until every connection has sent what it had and said QUIT.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        Complete();
+        Task[] workers;
+        lock (_gate) workers = _workers.ToArray();
+        await Cancellable.WaitAsync(Task.WhenAll(workers), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops at once: connections are dropped without QUIT (their tasks end on their own). A message whose
+    /// end of data was held back is never delivered; one whose end of data was written stays uncertain in
+    /// the journal.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        SmtpClient[] clients;
+        lock (_gate) clients = _clients.ToArray();
+        foreach (var client in clients) client.Disconnect();
+    }
+
+    private void StartWorkers()
+    {
+        lock (_gate)
+        {
+            int wanted = Math.Min(_connectionLimit, _added - _outcomes.Taken);
+            while (_running < wanted)
+            {
+                _running++;
+                _workers.Add(Task.Run(RunConnectionAsync));
+            }
+        }
+    }
+
+    /// <summary>One connection: takes messages until the delivery is over or the limit drops below it.</summary>
+    private async Task RunConnectionAsync()
+    {
+        SmtpClient? client = null;
+        bool retired = false;
+        try
+        {
+            while (!(retired = TryRetire()))
+            {
+                if (!_queue.TryTake(out var work))
+                {
+                    // Nothing to send now. While more input may come, a held end of data waits to leave with the
+                    // next message (or until an outcome is waited for); after the last input it goes at once.
+                    if (_queue.InputComplete && client is { IsConnected: true })
+                        await FlushAsync(client).ConfigureAwait(false);
+                    work = (await _queue.TakeAsync(_stop.Token).ConfigureAwait(false))!;
+                    if (work is null) break;
+                    if (work == DeliveryWork.Wake)
+                    {
+                        if (client is { IsConnected: true }) await FlushAsync(client).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                client = await AttemptAsync(client, work).ConfigureAwait(false);
+            }
+            if (client is { IsConnected: true }) await QuitAsync(client).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (client is not null) Forget(client);
+            lock (_gate)
+                if (!retired) _running--;
+        }
+    }
+
+    /// <summary>True (and this connection counted out) when more connections run than the limit now allows.</summary>
+    private bool TryRetire()
+    {
+        lock (_gate)
+        {
+            if (_running <= _connectionLimit) return false;
+            _running--;
+            return true;
+        }
+    }
+
+    /// <summary>One attempt of one message; returns the connection to use next (a new one if this was lost).</summary>
+    private async Task<SmtpClient?> AttemptAsync(SmtpClient? client, DeliveryWork work)
+    {
+        if (_pacer is not null) await _pacer.WaitTurnAsync(_stop.Token).ConfigureAwait(false);
+        work.Attempts++;
+        if (client is not { IsConnected: true })
+        {
+            if (client is not null) Forget(client);
+            client = _newClient();
+            lock (_gate) _clients.Add(client);
+            try
+            {
+                await client.ConnectAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception error) when (!_stop.IsCancellationRequested)
+            {
+                Fail(work, error, endOfDataWritten: false, whileConnecting: true);
+                return client;
+            }
+        }
+
+        SmtpSubmission submission;
+        try
+        {
+            submission = await client.SubmitAsync(work.Pending, work.Content, null, () => JournalEndOfData(work),
+                _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!_stop.IsCancellationRequested)
+        {
+            // Also a file that could not be read for the content: that message fails, the others go on.
+            Fail(work, error, error is SmtpDeliveryUncertainException, whileConnecting: false);
+            return client;
+        }
+        _ = submission.Result.ContinueWith(done =>
+        {
+            if (done.Status == TaskStatus.RanToCompletion) Succeed(work, done.Result);
+            else if (!_stop.IsCancellationRequested)
+                Fail(work, done.Exception!.InnerException!, submission.EndOfDataWritten, whileConnecting: false);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return client;
+    }
+
+    /// <summary>Before the end of data goes out, the journal says the server may have the message.</summary>
+    private void JournalEndOfData(DeliveryWork work) =>
+        _options.Journal?.Record(new JournalEntry(work.MessageId, DeliveryStatus.Uncertain,
+            work.Accepted.Concat(work.Pending.Recipients.Select(r => r.Address)).ToList())
+        {
+            Attempts = work.Attempts,
+        });
+
+    private void Succeed(DeliveryWork work, SmtpTransactionResult result)
+    {
+        work.Accepted.AddRange(result.AcceptedRecipients);
+        work.Response = result.Response;
+        work.MessageSize = result.MessageSize;
+        var deferred = result.RefusedRecipients.Where(r => r.Response.IsTransient).ToList();
+        work.Refused.AddRange(result.RefusedRecipients.Where(r => !r.Response.IsTransient));
+        if (deferred.Count > 0 && CanRetry(work))
+        {
+            work.RetryOnly(deferred);
+            Retry(work, null);
+            return;
+        }
+        work.Refused.AddRange(deferred);
+        Finish(work, DeliveryStatus.Accepted, null);
+    }
+
+    private void Fail(DeliveryWork work, Exception error, bool endOfDataWritten, bool whileConnecting)
+    {
+        bool uncertain = endOfDataWritten && !RetryPolicy.IsTransient(error, endOfDataWritten: true) &&
+                         error is not SmtpResponseException;
+        if (uncertain)
+        {
+            Finish(work, DeliveryStatus.Uncertain, error);
+            return;
+        }
+        if (error is SmtpRecipientsRefusedException all)
+        {
+            var deferred = all.Refusals.Where(r => r.Response.IsTransient).ToList();
+            work.Refused.AddRange(all.Refusals.Where(r => !r.Response.IsTransient));
+            if (deferred.Count > 0 && CanRetry(work))
+            {
+                work.RetryOnly(deferred);
+                Retry(work, error);
+                return;
+            }
+            work.Refused.AddRange(deferred);
+            Finish(work, work.Accepted.Count > 0 ? DeliveryStatus.Accepted : DeliveryStatus.Failed,
+                work.Accepted.Count > 0 ? null : new SmtpRecipientsRefusedException(work.Refused));
+            return;
+        }
+        if (RetryPolicy.IsThrottling(error) && LowerConnectionLimit())
+        {
+            // Another connection takes it: a throttled attempt does not count, and waits for nothing.
+            work.Attempts--;
+            _queue.Requeue(work);
+            return;
+        }
+        if (RetryPolicy.IsTransient(error, endOfDataWritten) && CanRetry(work))
+        {
+            Retry(work, error);
+            return;
+        }
+        Finish(work, work.Accepted.Count > 0 ? DeliveryStatus.Accepted : DeliveryStatus.Failed, error, whileConnecting);
+    }
+
+    private bool CanRetry(DeliveryWork work) => work.Attempts <= _retry.MaxRetry && !_stop.IsCancellationRequested;
+
+    private bool LowerConnectionLimit()
+    {
+        lock (_gate)
+        {
+            if (_connectionLimit <= 1) return false;
+            _connectionLimit--;
+            return true;
+        }
+    }
+
+    /// <summary>Waits, then queues the next attempt; the journal no longer says uncertain meanwhile.</summary>
+    private void Retry(DeliveryWork work, Exception? error)
+    {
+        _options.Journal?.Record(new JournalEntry(work.MessageId, DeliveryStatus.Deferred, work.Accepted.ToList())
+        {
+            Attempts = work.Attempts,
+            ErrorId = error is null ? null : ErrorIdOf(error),
+        });
+        var delay = _retry.DelayBefore(work.Attempts);
+        Interlocked.Increment(ref _retrying);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _options.Clock.DelayAsync(delay, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _retrying);
+            }
+            _queue.Requeue(work);
+            StartWorkers();
+        });
+    }
+
+    private void Finish(DeliveryWork work, DeliveryStatus status, Exception? error, bool whileConnecting = false)
+    {
+        var outcome = new DeliveryOutcome(work.Index, work.MessageId, work.State, status)
+        {
+            AcceptedRecipients = work.Accepted.ToArray(),
+            RejectedRecipients = work.Refused.ToArray(),
+            Response = work.Response,
+            Error = error,
+            Attempts = work.Attempts,
+            MessageSize = work.MessageSize,
+            Elapsed = work.Clock.Elapsed,
+            ConnectFailed = whileConnecting,
+        };
+        _options.Journal?.Record(new JournalEntry(work.MessageId, status, outcome.AcceptedRecipients)
+        {
+            RejectedRecipients = outcome.RejectedRecipients,
+            Response = work.Response?.Message,
+            ErrorId = error is null ? null : ErrorIdOf(error),
+            Attempts = work.Attempts,
+        });
+        Interlocked.Increment(ref status == DeliveryStatus.Accepted ? ref _accepted : ref _failed);
+        _outcomes.Add(outcome);
+        _queue.Settled();
+    }
+
+    private string ErrorIdOf(Exception error) => _options.ErrorIdOf?.Invoke(error) ?? error.GetType().Name;
+
+    private async Task FlushAsync(SmtpClient client)
+    {
+        try
+        {
+            await client.FlushAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (SmtpException)
+        {
+            // The message concerned has its outcome through its submission; the connection is replaced.
+        }
+    }
+
+    private async Task QuitAsync(SmtpClient client)
+    {
+        try
+        {
+            await client.QuitAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (SmtpException)
+        {
+            // Whatever the last message's reply said has been settled through its submission.
+        }
+    }
+
+    private void Forget(SmtpClient client)
+    {
+        lock (_gate) _clients.Remove(client);
+        client.Dispose();
+    }
+}

@@ -1,0 +1,28 @@
+namespace AsyncSmtp.Client.Delivery;
+
+/// <summary>How <see cref="SmtpDelivery"/> sends: retries, connections, pacing, journal.</summary>
+public sealed class SmtpDeliveryOptions
+{
+    /// <summary>How many more attempts a transiently failed message may have (see <see cref="RetryPolicy"/>).</summary>
+    public int MaxRetry { get; set; }
+
+    /// <summary>The wait before the first retry; doubled each time, ±20 %, at most 300 s.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Up to this many connections share the messages; throttling replies lower the number.</summary>
+    public int MaxConnections { get; set; } = 1;
+
+    /// <summary>When set, no more submissions a minute than this over all connections.</summary>
+    public int? MaxMessagesPerMinute { get; set; }
+
+    /// <summary>Where outcomes are recorded and from which earlier runs' outcomes are read; null for none.</summary>
+    public DeliveryJournal? Journal { get; set; }
+
+    /// <summary>The identifier of a failure in the journal (the cmdlets use their ErrorIds); default its type name.</summary>
+    public Func<Exception, string>? ErrorIdOf { get; set; }
+
+    /// <summary>Seeds the retry jitter, for tests that need the same waits every run.</summary>
+    public int? RandomSeed { get; set; }
+
+    internal DeliveryClock Clock { get; set; } = DeliveryClock.System;
+}
