@@ -114,6 +114,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
 
     private readonly InFlightMessages _inFlight = new();
+    private int _confirmed;
     private SmtpClientOptions? _oneShotOptions;
     private string _oneShotServer = string.Empty;
     private SmtpNotify _notify;
@@ -272,11 +273,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             // Anything but a refusal has closed the connection: an attachment or .eml file that went away
             // while it was read for sending, as much as a lost connection.
             if (error is not SmtpCommandException)
-            {
-                await WriteAllAsync(outputs).ConfigureAwait(false);
-                outputs.Clear();
-                throw Terminate(SmtpErrorMapper.ToErrorRecord(error, session.Endpoint, SmtpErrorIds.ServerDisconnected));
-            }
+                throw await ConnectionLostAsync(message, error, session, outputs).ConfigureAwait(false);
             outputs.Add(MessageFailure(message, error));
         }
         finally
@@ -302,10 +299,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                     outputs.Add(MessageFailure(message, failure));
                     continue;
                 }
-                await WriteAllAsync(outputs).ConfigureAwait(false);
-                outputs.Clear();
-                throw Terminate(SmtpErrorMapper.ToErrorRecord(failure, entry.Session.Endpoint, SmtpErrorIds.ServerDisconnected));
+                throw await ConnectionLostAsync(message, failure, entry.Session, outputs).ConfigureAwait(false);
             }
+            _confirmed++;
             var result = entry.Submission.Result.Result;
             foreach (var refusal in result.RefusedRecipients)
                 outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
@@ -313,6 +309,28 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                 result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
                 entry.Session.SmtpServer, entry.Session.Port, result.MessageSize, entry.Clock.Elapsed));
         }
+    }
+
+    /// <summary>
+    /// The connection is gone: what came before is written; a message whose whole data was written gets its
+    /// own SmtpDeliveryUncertain error (the server may have it); then the run ends with the connection's
+    /// error, which says how many of its messages were confirmed.
+    /// </summary>
+    private async Task<Exception> ConnectionLostAsync(OutgoingMessage message, Exception error, SmtpSession session,
+        List<object> outputs)
+    {
+        var lost = error;
+        if (error is SmtpDeliveryUncertainException uncertain)
+        {
+            outputs.Add(SmtpErrorMapper.ToErrorRecord(uncertain, message.Target, SmtpErrorIds.DeliveryUncertain));
+            lost = uncertain.InnerException ?? uncertain;
+        }
+        await WriteAllAsync(outputs).ConfigureAwait(false);
+        outputs.Clear();
+        var record = SmtpErrorMapper.ToErrorRecord(lost, session.Endpoint, SmtpErrorIds.ServerDisconnected);
+        record.ErrorDetails = new ErrorDetails(
+            $"{record.ErrorDetails?.Message ?? lost.Message} {_confirmed} message(s) of this run were confirmed by the server.");
+        return Terminate(record);
     }
 
     /// <summary>The non-terminating error of a refused message, naming what was refused: the pipeline goes on.</summary>

@@ -188,7 +188,9 @@ public class TransactionTests
             if (expect == stage) { server.CloseOn(expect); break; }
             server.On(expect, reply);
         }
-        await Assert.ThrowsAsync<SmtpServerDisconnectedException>(() => client.SendAsync(Envelope("a@x"), Text("body")));
+        var lost = await Assert.ThrowsAnyAsync<SmtpConnectionException>(() => client.SendAsync(Envelope("a@x"), Text("body")));
+        // Lost after the whole message was written: uncertain; before: not sent.
+        Assert.Equal(stage == "\r\n.\r\n", lost is SmtpDeliveryUncertainException);
         Assert.False(client.IsConnected);
         await Assert.ThrowsAsync<SmtpNotConnectedException>(() => client.NoopAsync());
     }
@@ -205,12 +207,14 @@ public class TransactionTests
     }
 
     [Fact]
-    public async Task ALateFinalReplyIsAReadTimeoutAndDisconnects()
+    public async Task ALateFinalReplyIsUncertainAfterAReadTimeoutAndDisconnects()
     {
         var server = new ScriptedServerStream();
         using var client = await Scripted.ConnectedAsync(server, configure: o => o.Timeout = TimeSpan.FromMilliseconds(300));
         server.On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").SilentOn("\r\n.\r\n");
-        await Assert.ThrowsAsync<SmtpReadTimeoutException>(() => client.SendAsync(Envelope("a@x"), Text("x")));
+        // The whole message was written before the reply timed out: uncertain, because of a read timeout.
+        var uncertain = await Assert.ThrowsAsync<SmtpDeliveryUncertainException>(() => client.SendAsync(Envelope("a@x"), Text("x")));
+        Assert.IsType<SmtpReadTimeoutException>(uncertain.InnerException);
         Assert.False(client.IsConnected);
         Assert.True(server.IsDisposed);
     }

@@ -193,6 +193,7 @@ Describe 'about_AsyncSmtp' {
         @{ Id = 'SmtpConnectTimeout'; Category = 'OperationTimeout' }
         @{ Id = 'SmtpReadTimeout'; Category = 'OperationTimeout' }
         @{ Id = 'SmtpServerDisconnected'; Category = 'ConnectionError' }
+        @{ Id = 'SmtpDeliveryUncertain'; Category = 'ResourceUnavailable' }
         @{ Id = 'SmtpTlsFailed'; Category = 'SecurityError' }
         @{ Id = 'SmtpStartTlsNotSupported'; Category = 'SecurityError' }
         @{ Id = 'SmtpHeloFailed'; Category = 'ProtocolError' }

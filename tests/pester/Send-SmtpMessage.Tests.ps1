@@ -318,26 +318,50 @@ Describe 'Send-SmtpMessage' {
     }
 
     Context 'a connection that dies' {
-        It 'ends with a terminating SmtpServerDisconnected when the server hangs up before the final reply, and nothing counts as sent' {
+        It 'reports a message whose final reply never came as SmtpDeliveryUncertain, then ends with SmtpServerDisconnected' {
             $server.OnEndOfMessage().Disconnect() | Out-Null
-            $e = Get-TerminatingError { Send-Simple $session }
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'lost' -Body 'x'
+            $e = $null
+            try { $m | Send-SmtpMessage -Session $session -ErrorVariable errs -ErrorAction SilentlyContinue } catch { $e = $_ }
+            # Its own outcome first, naming the message: it may have been delivered, so it is not "not sent".
+            Assert-SmtpError $errs[0] SmtpDeliveryUncertain ResourceUnavailable $m
             Assert-SmtpError $e SmtpServerDisconnected ConnectionError $endpoint
-            $server.Messages | Should -BeNullOrEmpty
+            $e.ErrorDetails.Message | Should -Match '0 message\(s\) of this run were confirmed'
             $session.IsConnected | Should -BeFalse
         }
 
-        It 'ends with SmtpReadTimeout when the final reply does not come in time' {
+        It 'counts the confirmed messages of the run in the terminating error' {
+            $server.OnEndOfMessage().ThenDefault().Once() | Out-Null
+            $server.OnEndOfMessage().Disconnect() | Out-Null
+            $e = $null
+            $messages = 1..2 | ForEach-Object { New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject "m$_" -Body 'x' }
+            try { $messages | Send-SmtpMessage -Session $session -ErrorAction SilentlyContinue -OutVariable results } catch { $e = $_ }
+            @($results).Count | Should -Be 1
+            $e.ErrorDetails.Message | Should -Match '1 message\(s\) of this run were confirmed'
+        }
+
+        It 'reports a final reply that does not come in time as SmtpDeliveryUncertain, then ends with SmtpReadTimeout' {
             $c = $conn.Clone(); $c.TimeoutSec = 1
             $s = Connect-Smtp @c
             $server.OnEndOfMessage().Delay(4000) | Out-Null
-            $e = Get-TerminatingError { Send-Simple $s }
+            $e = $null
+            try {
+                Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'slow' -Body 'x' `
+                    -ErrorVariable errs -ErrorAction SilentlyContinue
+            } catch { $e = $_ }
+            Assert-SmtpError $errs[0] SmtpDeliveryUncertain ResourceUnavailable
             Assert-SmtpError $e SmtpReadTimeout OperationTimeout $endpoint
             $s.IsConnected | Should -BeFalse
         }
 
-        It 'ends with SmtpProtocolError on a malformed final reply' {
+        It 'reports a malformed final reply as SmtpDeliveryUncertain, then ends with SmtpProtocolError' {
             $server.OnEndOfMessage().SendRaw("this is not a reply`r`n") | Out-Null
-            $e = Get-TerminatingError { Send-Simple $session }
+            $e = $null
+            try {
+                Send-SmtpMessage -Session $session -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' `
+                    -ErrorVariable errs -ErrorAction SilentlyContinue
+            } catch { $e = $_ }
+            Assert-SmtpError $errs[0] SmtpDeliveryUncertain ResourceUnavailable
             Assert-SmtpError $e SmtpProtocolError ProtocolError $endpoint
             $session.IsConnected | Should -BeFalse
         }
