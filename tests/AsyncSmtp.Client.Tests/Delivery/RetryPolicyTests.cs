@@ -84,7 +84,7 @@ public sealed class RetryPolicyTests
         Assert.False(RetryPolicy.IsTransient(new SmtpTlsException("bad certificate"), false));
         Assert.False(RetryPolicy.IsTransient(new SmtpArgumentException("bad"), false));
         Assert.False(RetryPolicy.IsTransient(new SmtpProtocolException("garbage"), false));
-        var authLater = new SmtpAuthenticationException("PLAIN", Reply(454, "4.7.0 later"));
+        var authLater = new SmtpAuthenticationException("PLAIN refused", Reply(454, "4.7.0 later"), new[] { "PLAIN" });
         Assert.False(RetryPolicy.IsTransient(authLater, false));
         Assert.False(RetryPolicy.IsTransient(new IOException("file gone"), false));
     }
