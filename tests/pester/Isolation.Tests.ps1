@@ -126,7 +126,7 @@ $contexts = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.Get
         $result.Again | Should -Match 'queued'
         $result.Typed | Should -BeTrue
         $result.Copies | Should -Be 1 -Because 'a second import reuses the loaded cmdlet assembly'
-        $result.Commands | Should -Be 6
+        $result.Commands | Should -Be 7
     }
 }
 
