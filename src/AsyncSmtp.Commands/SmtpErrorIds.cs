@@ -27,4 +27,10 @@ internal static class SmtpErrorIds
 
     /// <summary>A -Path or -Attachments file that does not exist (the ErrorId PowerShell's own cmdlets use).</summary>
     public const string PathNotFound = "PathNotFound";
+
+    /// <summary>
+    /// Test-SmtpServer -Domain: NXDOMAIN, no answer, or an MX host without an address. The spec says these are
+    /// errors without naming an ErrorId; this one is new.
+    /// </summary>
+    public const string DnsLookupFailed = "SmtpDnsLookupFailed";
 }

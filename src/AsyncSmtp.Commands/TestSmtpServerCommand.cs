@@ -15,7 +15,6 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
 {
     private const string ServerSet = "Server";
     private const string DomainSet = "Domain";
-    private const string DnsLookupFailed = "SmtpDnsLookupFailed";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true,
         ParameterSetName = ServerSet)]
@@ -150,7 +149,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
         }
         catch (DnsLookupException ex)
         {
-            throw Terminate(new ErrorRecord(ex, DnsLookupFailed, ErrorCategory.ObjectNotFound, Domain));
+            throw Terminate(new ErrorRecord(ex, SmtpErrorIds.DnsLookupFailed, ErrorCategory.ObjectNotFound, Domain));
         }
         foreach (var host in hosts)
         {
@@ -181,7 +180,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     private static SmtpServerReport Unresolved(MailHost host, int port)
     {
         var reason = new DnsLookupException($"The mail host '{host.Name}' has no address (A/AAAA).", host.Name);
-        var error = new ErrorRecord(reason, DnsLookupFailed, ErrorCategory.ObjectNotFound, host.Name);
+        var error = new ErrorRecord(reason, SmtpErrorIds.DnsLookupFailed, ErrorCategory.ObjectNotFound, host.Name);
         return new SmtpServerReport(host.Name, port, host.Preference, error);
     }
 

@@ -10,7 +10,7 @@ public sealed class DataTests
     public async Task Dot_stuffing_is_undone_in_Data_and_kept_in_RawData()
     {
         await using var server = SmtpTestServer.StartNew();
-        await using var client = await OpenTransactionAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         const string wire = "..leading dot\r\n..\r\n...\r\nmiddle.\r\n..x\r\n";
         Assert.StartsWith("250 ", await client.CommandAsync(wire + "."));
@@ -24,7 +24,7 @@ public sealed class DataTests
     public async Task Only_crlf_dot_crlf_ends_data_so_bare_lf_sequences_stay_in_the_record()
     {
         await using var server = SmtpTestServer.StartNew();
-        await using var client = await OpenTransactionAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         // A smuggling attempt: "\n.\r\n" and "\r\n.\n" are not the end of the data.
         const string wire = "a\n.\r\nMAIL FROM:<evil@x>\r\nb\r\n.\nc\r\n";
@@ -41,7 +41,7 @@ public sealed class DataTests
     public async Task Empty_message_and_non_utf8_bytes_are_recorded_exactly()
     {
         await using var server = SmtpTestServer.StartNew();
-        await using var client = await OpenTransactionAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
         Assert.StartsWith("250 ", await client.CommandAsync("."));
 
         await client.CommandAsync("MAIL FROM:<a@x>");
@@ -60,7 +60,7 @@ public sealed class DataTests
     public async Task Data_split_in_many_small_writes_is_reassembled()
     {
         await using var server = SmtpTestServer.StartNew();
-        await using var client = await OpenTransactionAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         var wire = "line one\r\n..two\r\nthree\r\n.\r\n";
         foreach (var piece in wire.Chunk(3))
@@ -133,7 +133,7 @@ public sealed class DataTests
     public async Task Message_over_the_size_limit_is_read_and_refused_with_552()
     {
         await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { MaxMessageBytes = 100 });
-        await using var client = await OpenTransactionAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         Assert.StartsWith("552 5.3.4 ", await client.CommandAsync(new string('x', 300) + "\r\n."));
         Assert.Equal("250 2.0.0 Ok", await client.CommandAsync("NOOP"));
@@ -161,16 +161,5 @@ public sealed class DataTests
 
         Assert.Equal("250 2.0.0 Ok", await client.CommandAsync("NOOP"));
         Assert.Empty(server.Messages);
-    }
-
-    /// <summary>Connects, says EHLO, MAIL, RCPT and DATA, and leaves the client ready for the body.</summary>
-    private static async Task<RawSmtpClient> OpenTransactionAsync(SmtpTestServer server)
-    {
-        var (client, _) = await RawSmtpClient.ConnectAndGreetAsync(server);
-        await client.CommandAsync("EHLO c");
-        await client.CommandAsync("MAIL FROM:<a@x>");
-        await client.CommandAsync("RCPT TO:<b@x>");
-        Assert.StartsWith("354 ", await client.CommandAsync("DATA"));
-        return client;
     }
 }

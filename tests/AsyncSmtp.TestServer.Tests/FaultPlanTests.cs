@@ -30,7 +30,7 @@ public sealed class FaultPlanTests
     {
         var faults = new SmtpFaultPlan(1) { DropAfterDot = 1 };
         await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { Faults = faults });
-        await using var client = await OpenDataAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         await client.SendAsync(Message + "\r\n");
 
@@ -44,7 +44,7 @@ public sealed class FaultPlanTests
     {
         var faults = new SmtpFaultPlan(1) { AcceptThenDrop = 1 };
         await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { Faults = faults });
-        await using var client = await OpenDataAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         await client.SendAsync(Message + "\r\n");
 
@@ -58,7 +58,7 @@ public sealed class FaultPlanTests
     {
         var faults = new SmtpFaultPlan(1) { DropMidBody = 1 };
         await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { Faults = faults });
-        await using var client = await OpenDataAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         await client.SendAsync("Message-ID: <m1@test>\r\n\r\n");
 
@@ -72,7 +72,7 @@ public sealed class FaultPlanTests
     {
         var faults = new SmtpFaultPlan(1) { DeferAtEndOfData = 1 };
         await using var server = SmtpTestServer.StartNew(new SmtpTestServerOptions { Faults = faults });
-        await using var client = await OpenDataAsync(server);
+        await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         Assert.StartsWith("451 4.3.0", await client.CommandAsync(Message));
         Assert.Equal(new[] { MessageFault.DeferredAtEndOfData }, server.Ledger.FaultsOf("m1@test"));
@@ -128,15 +128,5 @@ public sealed class FaultPlanTests
         }
 
         return replies;
-    }
-
-    private static async Task<RawSmtpClient> OpenDataAsync(SmtpTestServer server)
-    {
-        var (client, _) = await RawSmtpClient.ConnectAndGreetAsync(server);
-        await client.CommandAsync("EHLO c");
-        await client.CommandAsync("MAIL FROM:<a@x>");
-        await client.CommandAsync("RCPT TO:<b@x>");
-        Assert.StartsWith("354 ", await client.CommandAsync("DATA"));
-        return client;
     }
 }

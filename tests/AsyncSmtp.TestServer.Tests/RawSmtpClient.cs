@@ -37,6 +37,17 @@ internal sealed class RawSmtpClient : IAsyncDisposable
     }
 
     /// <summary>Connects and reads the greeting.</summary>
+    /// <summary>Connects, says EHLO, MAIL, RCPT and DATA, and leaves the client ready for the body.</summary>
+    public static async Task<RawSmtpClient> OpenDataAsync(SmtpTestServer server)
+    {
+        var (client, _) = await ConnectAndGreetAsync(server);
+        await client.CommandAsync("EHLO c");
+        await client.CommandAsync("MAIL FROM:<a@x>");
+        await client.CommandAsync("RCPT TO:<b@x>");
+        Assert.StartsWith("354 ", await client.CommandAsync("DATA"));
+        return client;
+    }
+
     public static async Task<(RawSmtpClient Client, string Greeting)> ConnectAndGreetAsync(SmtpTestServer server)
     {
         var client = await ConnectAsync(server);
