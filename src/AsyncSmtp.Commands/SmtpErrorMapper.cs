@@ -33,12 +33,13 @@ internal static class SmtpErrorMapper
             record.ErrorDetails ??= new ErrorDetails(error.Message);
             record.ErrorDetails.RecommendedAction = action;
         }
+        if (error is SmtpNotConnectedException)
+        {
+            record.ErrorDetails = new ErrorDetails(
+                $"The SMTP session to {target} is closed; open a new one with Connect-Smtp.");
+        }
         return record;
     }
-
-    /// <summary>An error of the module's own making (a usage error, a refused command).</summary>
-    public static ErrorRecord Create(Exception error, string errorId, object? target) =>
-        new(error, errorId, CategoryOf(errorId), target);
 
     /// <summary>
     /// Whether a failure is about the item at hand — a message, a file, an address, a command, the
@@ -70,6 +71,7 @@ internal static class SmtpErrorMapper
         SmtpProtocolException => SmtpErrorIds.ProtocolError,
         SmtpArgumentException => SmtpErrorIds.InvalidArgument,
         SmtpNotConnectedException => SmtpErrorIds.SessionClosed,
+        FileNotFoundException => SmtpErrorIds.PathNotFound,
         _ => fallback,
     };
 

@@ -1,0 +1,8 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>The connection could not be made, or the server did not greet with 220.</summary>
+public class SmtpConnectException : SmtpConnectionException
+{
+    public SmtpConnectException(string message, SmtpResponse? response = null, Exception? innerException = null)
+        : base(message, response, innerException) { }
+}
