@@ -181,6 +181,8 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     protected Task WriteErrorAsync(ErrorRecord record) => Post(() => { WriteError(record); return true; });
 
+    protected Task WriteWarningAsync(string text) => Post(() => { WriteWarning(text); return true; });
+
     /// <summary>Writes a verbose line from any thread without waiting; check <see cref="IsVerboseEnabled"/> first.</summary>
     internal void PostVerbose(string text) => PostAndForget(() => WriteVerbose(text));
 

@@ -151,8 +151,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     /// </summary>
     private bool TakePipedFile()
     {
-        if (!MyInvocation.ExpectingInput || _messageGiven || !MessageBuilder.HasContent(this)) return false;
-        string? file = MessageBuilder.Unwrap(Message) switch
+        if (!MyInvocation.ExpectingInput || _messageGiven || !ContentParameters.HasContent(this)) return false;
+        string? file = PSObjectValue.Unwrap(Message) switch
         {
             FileInfo info => info.FullName,
             string path => path,
@@ -168,7 +168,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         var session = IsOneShot ? null : Session;
         if (session is null && _oneShotOptions is null)
             _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
-        var built = MessageBuilder.Build(this, this, out var error, _pipedFiles);
+        var built = ContentParameters.Build(this, this, out var error, _pipedFiles);
         if (built is null)
         {
             WriteError(error!);
@@ -225,7 +225,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     protected override void EndProcessing()
     {
         // An empty pipeline of files still sends the message, without them, as Send-MailMessage does.
-        bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && MessageBuilder.HasContent(this);
+        bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && ContentParameters.HasContent(this);
         if (_pipedFiles.Count > 0 || noFilesCame) SendWithPipedFiles();
         if (_inFlight.IsEmpty && !IsOneShot) return;
         RunOnPump(async ct =>
