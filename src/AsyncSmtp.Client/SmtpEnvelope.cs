@@ -1,47 +1,5 @@
 namespace AsyncSmtp.Client;
 
-/// <summary>Delivery status notification triggers for one recipient (RFC 3461 NOTIFY).</summary>
-[Flags]
-public enum SmtpNotify
-{
-    /// <summary>No NOTIFY parameter: the server's default.</summary>
-    Default = 0,
-    Never = 1,
-    Success = 2,
-    Failure = 4,
-    Delay = 8,
-}
-
-/// <summary>What a bounce returns (RFC 3461 RET).</summary>
-public enum SmtpDsnReturn
-{
-    Default,
-    Full,
-    Headers,
-}
-
-/// <summary>One RCPT TO: the address and its DSN parameters.</summary>
-public sealed class SmtpRecipient
-{
-    public SmtpRecipient(string address, SmtpNotify notify = SmtpNotify.Default, string? originalRecipient = null)
-    {
-        Address = address ?? throw new ArgumentNullException(nameof(address));
-        Notify = notify;
-        OriginalRecipient = originalRecipient;
-    }
-
-    public string Address { get; }
-
-    public SmtpNotify Notify { get; }
-
-    /// <summary>ORCPT: the address as first given (sent as "rfc822;address").</summary>
-    public string? OriginalRecipient { get; }
-
-    public static implicit operator SmtpRecipient(string address) => new(address);
-
-    public override string ToString() => Address;
-}
-
 /// <summary>The SMTP envelope: MAIL FROM and RCPT TO, independent of the message's headers.</summary>
 public sealed class SmtpEnvelope
 {

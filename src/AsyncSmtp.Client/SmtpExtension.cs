@@ -1,4 +1,5 @@
-namespace AsyncSmtp.Client;
+// In the module's root namespace: this is the type Get-SmtpExtension returns (AsyncSmtp.SmtpExtension), not a copy.
+namespace AsyncSmtp;
 
 /// <summary>One keyword of an EHLO reply, as the server sent it.</summary>
 public sealed class SmtpExtension

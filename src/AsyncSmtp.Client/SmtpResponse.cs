@@ -1,4 +1,5 @@
-namespace AsyncSmtp.Client;
+// In the module's root namespace: this is the type Invoke-SmtpCommand returns (AsyncSmtp.SmtpResponse), not a copy.
+namespace AsyncSmtp;
 
 /// <summary>One complete SMTP reply: a code, the text of every line, and the RFC 3463 enhanced status code when present.</summary>
 public sealed class SmtpResponse
@@ -7,7 +8,7 @@ public sealed class SmtpResponse
     {
         Code = code;
         Lines = lines;
-        EnhancedStatusCode = EnhancedStatusCodeParser.Find(code, lines.Count > 0 ? lines[0] : string.Empty);
+        EnhancedStatusCode = Client.EnhancedStatusCodeParser.Find(code, lines.Count > 0 ? lines[0] : string.Empty);
         Message = string.Join("\n", lines);
     }
 

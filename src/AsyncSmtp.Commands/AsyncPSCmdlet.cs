@@ -116,18 +116,21 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The one place a stop (Ctrl+C, Select-Object -First) is turned into PipelineStoppedException: once the
+    /// cmdlet is stopping, whatever the work ended with (a cancellation, the connection it aborted) is moot.
+    /// </summary>
     private void Finish(Task task)
     {
         if (!task.IsCompleted && !WaitQuietly(task, StopGrace))
             throw new PipelineStoppedException();
+        if (_stop.IsCancellationRequested || task.IsCanceled) throw new PipelineStoppedException();
         if (task.Exception is { } aggregate)
         {
             var error = aggregate.InnerException!;
             if (error is TerminatingErrorException terminating) ThrowTerminatingError(terminating.ErrorRecord);
-            if (_stop.IsCancellationRequested && error is OperationCanceledException) throw new PipelineStoppedException();
             ExceptionDispatchInfo.Capture(error).Throw();
         }
-        if (task.IsCanceled || _stop.IsCancellationRequested) throw new PipelineStoppedException();
     }
 
     /// <summary>Waits for the task to finish, whatever its outcome (Finish reports it).</summary>
@@ -179,8 +182,6 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     protected Task WriteErrorAsync(ErrorRecord record) => Post(() => { WriteError(record); return true; });
 
     protected Task WriteWarningAsync(string text) => Post(() => { WriteWarning(text); return true; });
-
-    protected Task<bool> ShouldProcessAsync(string target, string action) => Post(() => ShouldProcess(target, action));
 
     /// <summary>Writes a verbose line from any thread without waiting; check <see cref="IsVerboseEnabled"/> first.</summary>
     internal void PostVerbose(string text) => PostAndForget(() => WriteVerbose(text));

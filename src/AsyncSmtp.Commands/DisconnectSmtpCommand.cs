@@ -14,6 +14,6 @@ public sealed class DisconnectSmtpCommand : AsyncPSCmdlet
     protected override void ProcessRecord()
     {
         var session = Session;
-        RunOnPump(ct => session.CloseAsync(this, ct));
+        RunOnPump(session.CloseAsync);
     }
 }

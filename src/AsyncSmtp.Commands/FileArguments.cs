@@ -29,7 +29,7 @@ internal static class FileArguments
         if (!File.Exists(path))
         {
             var missing = new FileNotFoundException($"File not found: '{path}'.", path);
-            return SmtpErrorMapper.Create(missing, SmtpErrorIds.PathNotFound, path);
+            return SmtpErrorMapper.ToErrorRecord(missing, path, SmtpErrorIds.PathNotFound);
         }
         string? type = UnixItemType(cmdlet, path);
         if (type is not null && type != "File")
@@ -74,7 +74,7 @@ internal static class FileArguments
     };
 
     private static ErrorRecord Invalid(string message, string parameterName, string path) =>
-        SmtpErrorMapper.Create(new ArgumentException(message, parameterName), SmtpErrorIds.InvalidArgument, path);
+        SmtpErrorMapper.ToErrorRecord(new ArgumentException(message, parameterName), path, SmtpErrorIds.InvalidArgument);
 
     /// <summary>Carries the error of a refused path out of a conversion that cannot return it.</summary>
     public sealed class RefusedException : Exception

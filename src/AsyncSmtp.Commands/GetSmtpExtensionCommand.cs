@@ -28,7 +28,13 @@ public sealed class GetSmtpExtensionCommand : SmtpConnectionCmdlet
     {
         if (!IsOneShot)
         {
-            if (!Session.IsConnected) ThrowTerminatingError(SessionGuard.ClosedError(Session));
+            // The only cmdlet that reads a session without an engine call, so without the engine's check.
+            if (!Session.IsConnected)
+            {
+                var closed = new Client.SmtpNotConnectedException("The SMTP session is closed.");
+                var record = SmtpErrorMapper.ToErrorRecord(closed, Session.Endpoint, SmtpErrorIds.SessionClosed);
+                ThrowTerminatingError(record);
+            }
             WriteMatching(Session.Extensions);
             return;
         }
@@ -40,7 +46,7 @@ public sealed class GetSmtpExtensionCommand : SmtpConnectionCmdlet
             using (session)
             {
                 extensions = session.Extensions;
-                await session.CloseAsync(this, ct).ConfigureAwait(false);
+                await session.CloseAsync(ct).ConfigureAwait(false);
             }
         });
         WriteMatching(extensions);

@@ -20,13 +20,13 @@ internal static class HeaderValues
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (DictionaryEntry entry in header)
         {
-            string name = MessageBuilder.Unwrap(entry.Key)?.ToString() ?? string.Empty;
-            object? value = MessageBuilder.Unwrap(entry.Value);
+            string name = PSObjectValue.Unwrap(entry.Key)?.ToString() ?? string.Empty;
+            object? value = PSObjectValue.Unwrap(entry.Value);
             if (LanguagePrimitives.GetEnumerable(value) is { } elements)
             {
                 int count = pairs.Count;
                 foreach (object? element in elements)
-                    pairs.Add(new(name, ToText(name, MessageBuilder.Unwrap(element), inList: true)));
+                    pairs.Add(new(name, ToText(name, PSObjectValue.Unwrap(element), inList: true)));
                 if (pairs.Count == count)
                     throw new SmtpArgumentException($"The {name} header has no value: the list is empty.", "Header");
             }

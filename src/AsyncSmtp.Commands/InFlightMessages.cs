@@ -29,17 +29,13 @@ internal sealed class InFlightMessages
     }
 
     /// <summary>Reads every final reply still owed (a failure to do so fails the messages concerned, not the caller).</summary>
-    public async Task FlushAsync(AsyncPSCmdlet user, CancellationToken cancellationToken)
+    public async Task FlushAsync(CancellationToken cancellationToken)
     {
         foreach (var session in _entries.Select(e => e.Session).Distinct().ToList())
         {
             try
             {
-                await session.RunAsync(user, static async (client, ct) =>
-                {
-                    await client.FlushAsync(ct).ConfigureAwait(false);
-                    return true;
-                }, cancellationToken).ConfigureAwait(false);
+                await session.Client.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (SmtpException)
             {

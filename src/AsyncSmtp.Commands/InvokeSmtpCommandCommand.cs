@@ -34,16 +34,16 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
         {
             var refusal = new InvalidOperationException(
                 $"Invoke-SmtpCommand does not send '{RefusedCommands.VerbOf(command)}': it would change the session's state behind its back. Use {replacement} instead.");
-            WriteError(SmtpErrorMapper.Create(refusal, SmtpErrorIds.CommandNotAllowed, command));
+            WriteError(SmtpErrorMapper.ToErrorRecord(refusal, command, SmtpErrorIds.CommandNotAllowed));
             return;
         }
         var session = Session;
         RunOnPump(async ct =>
         {
-            Client.SmtpResponse reply;
+            SmtpResponse reply;
             try
             {
-                reply = await session.RunAsync(this, (client, token) => client.ExecuteAsync(command, token), ct).ConfigureAwait(false);
+                reply = await session.Client.ExecuteAsync(command, ct).ConfigureAwait(false);
             }
             catch (Client.SmtpCommandException refused)
             {
@@ -54,7 +54,7 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
             {
                 throw Terminate(SmtpErrorMapper.ToErrorRecord(gone, session.Endpoint, SmtpErrorIds.ProtocolError));
             }
-            await WriteObjectAsync(new SmtpResponse(reply)).ConfigureAwait(false);
+            await WriteObjectAsync(reply).ConfigureAwait(false);
         });
     }
 }

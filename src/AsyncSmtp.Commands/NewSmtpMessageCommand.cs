@@ -64,7 +64,7 @@ public sealed class NewSmtpMessageCommand : PSCmdlet, IMessageContentParameters
 
     protected override void ProcessRecord()
     {
-        var message = MessageBuilder.Build(this, this, out var error);
+        var message = ContentParameters.Build(this, this, out var error);
         if (message is not null) WriteObject(SmtpMessageSaveMethod.Attach(message));
         else WriteError(error!);
     }

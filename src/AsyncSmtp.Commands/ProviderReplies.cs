@@ -57,7 +57,7 @@ internal static class ProviderReplies
     };
 
     /// <summary>What to do about <paramref name="reply"/> at the stage <paramref name="errorId"/>, or null.</summary>
-    public static string? Explain(string errorId, Client.SmtpResponse reply) => Table.FirstOrDefault(entry =>
+    public static string? Explain(string errorId, SmtpResponse reply) => Table.FirstOrDefault(entry =>
         (entry.ErrorId is null || entry.ErrorId == errorId)
         && (entry.Code is null || entry.Code == reply.Code)
         && entry.EnhancedStatusCode == reply.EnhancedStatusCode)?.RecommendedAction;

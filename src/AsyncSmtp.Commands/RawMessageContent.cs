@@ -10,7 +10,7 @@ namespace AsyncSmtp.Commands;
 internal static class RawMessageContent
 {
     /// <summary>The bytes of the raw message, or null when the value is of a kind that cannot be a message.</summary>
-    public static byte[]? ToBytes(object? value) => MessageBuilder.Unwrap(value) switch
+    public static byte[]? ToBytes(object? value) => PSObjectValue.Unwrap(value) switch
     {
         byte[] bytes => bytes,
         string text => Encoding.UTF8.GetBytes(text),
@@ -23,7 +23,7 @@ internal static class RawMessageContent
         var text = new StringBuilder();
         foreach (var line in lines)
         {
-            if (MessageBuilder.Unwrap(line) is not string s) return null;
+            if (PSObjectValue.Unwrap(line) is not string s) return null;
             text.Append(s).Append("\r\n");
         }
         return Encoding.UTF8.GetBytes(text.ToString());

@@ -136,7 +136,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         if (TakePipedFile()) return;
         // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
-        var session = IsOneShot ? MessageBuilder.Unwrap(Message) as SmtpSession : Session;
+        var session = IsOneShot ? PSObjectValue.Unwrap(Message) as SmtpSession : Session;
         if (session is null && _oneShotOptions is null)
             _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
 
@@ -152,8 +152,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     /// </summary>
     private bool TakePipedFile()
     {
-        if (!MyInvocation.ExpectingInput || _messageGiven || !MessageBuilder.HasContent(this)) return false;
-        string? file = MessageBuilder.Unwrap(Message) switch
+        if (!MyInvocation.ExpectingInput || _messageGiven || !ContentParameters.HasContent(this)) return false;
+        string? file = PSObjectValue.Unwrap(Message) switch
         {
             FileInfo info => info.FullName,
             string path => path,
@@ -169,7 +169,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         var session = IsOneShot ? null : Session;
         if (session is null && _oneShotOptions is null)
             _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
-        var built = MessageBuilder.Build(this, this, out var error, _pipedFiles);
+        var built = ContentParameters.Build(this, this, out var error, _pipedFiles);
         if (built is null)
         {
             WriteError(error!);
@@ -226,14 +226,14 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     protected override void EndProcessing()
     {
         // An empty pipeline of files still sends the message, without them, as Send-MailMessage does.
-        bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && MessageBuilder.HasContent(this);
+        bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && ContentParameters.HasContent(this);
         if (_pipedFiles.Count > 0 || noFilesCame) SendWithPipedFiles();
         if (_inFlight.IsEmpty && !IsOneShot) return;
         RunOnPump(async ct =>
         {
             if (!_inFlight.IsEmpty)
             {
-                await _inFlight.FlushAsync(this, ct).ConfigureAwait(false);
+                await _inFlight.FlushAsync(ct).ConfigureAwait(false);
                 var outputs = new List<object>(2);
                 await ReportAnsweredAsync(outputs).ConfigureAwait(false);
                 await WriteAllAsync(outputs).ConfigureAwait(false);
@@ -260,15 +260,15 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         var clock = Stopwatch.StartNew();
         try
         {
-            var submission = await session.RunAsync(this,
-                (client, ct) => client.SubmitAsync(message.Envelope, message.Content, progress, ct), cancellationToken).ConfigureAwait(false);
+            var submission = await session.Client
+                .SubmitAsync(message.Envelope, message.Content, progress, cancellationToken).ConfigureAwait(false);
             _inFlight.Add(session, message, submission, clock);
             await ReportAnsweredAsync(outputs).ConfigureAwait(false);
         }
         catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
         {
             // Earlier messages are reported first; the replies they still owe are read now (or their loss is).
-            await _inFlight.FlushAsync(this, cancellationToken).ConfigureAwait(false);
+            await _inFlight.FlushAsync(cancellationToken).ConfigureAwait(false);
             await ReportAnsweredAsync(outputs).ConfigureAwait(false);
             // Anything but a refusal has closed the connection: an attachment or .eml file that went away
             // while it was read for sending, as much as a lost connection.
@@ -342,18 +342,17 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             SmtpRecipientRefusedException refused => refused.Recipient,
             _ => message.Target,
         };
-        string fallback = error is FileNotFoundException ? SmtpErrorIds.PathNotFound : SmtpErrorIds.MessageRejected;
-        return SmtpErrorMapper.ToErrorRecord(error, target, fallback);
+        return SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.MessageRejected);
     }
 
     /// <summary>The messages of this pipeline record, each with its envelope. Failures to read one are written as errors here.</summary>
     private IEnumerable<OutgoingMessage> PrepareMessages()
     {
-        var smtpMessage = MessageBuilder.Unwrap(Message);
+        var smtpMessage = PSObjectValue.Unwrap(Message);
         // -Message binds by value to anything in the pipeline: the session itself when it is piped in,
         // and a file object whose FullName also bound -Path. Neither is a message.
         if (smtpMessage is SmtpSession || (Path is not null && smtpMessage is not SmtpMessage)) smtpMessage = null;
-        bool fromParameters = MessageBuilder.HasContent(this);
+        bool fromParameters = ContentParameters.HasContent(this);
 
         int forms = (fromParameters ? 1 : 0) + (smtpMessage is null ? 0 : 1) + (Path is null ? 0 : 1) + (RawMessage is null ? 0 : 1);
         if (forms == 0) ThrowUsageError("Nothing to send: give -From/-To/-Subject/-Body..., -Message, -Path or -RawMessage.", "Message");
@@ -371,12 +370,13 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         else if (smtpMessage is not null)
         {
             if (smtpMessage is SmtpMessage given) { if (FromMessage(given, given) is { } m) yield return m; }
-            else WriteError(SmtpErrorMapper.Create(new ArgumentException("-Message takes a message made by New-SmtpMessage; use -RawMessage for text or bytes and -Path for files.", nameof(Message)),
-                SmtpErrorIds.InvalidArgument, smtpMessage));
+            else WriteError(SmtpErrorMapper.ToErrorRecord(new ArgumentException("-Message takes a message made by "
+                + "New-SmtpMessage; use -RawMessage for text or bytes and -Path for files.", nameof(Message)),
+                smtpMessage, SmtpErrorIds.InvalidArgument));
         }
         else
         {
-            var built = MessageBuilder.Build(this, this, out var error);
+            var built = ContentParameters.Build(this, this, out var error);
             if (built is null) WriteError(error!);
             else if (FromMessage(built, built) is { } m) yield return m;
         }
@@ -391,10 +391,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             // Only a message that reads files can be large enough for a progress bar; measuring others would cost a serialisation.
             return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, message.ReadsFiles ? message.Size : null, target);
         }
-        catch (Exception error) when (error is SmtpException or ArgumentException or FormatException or IOException)
+        catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
         {
-            string id = error is FileNotFoundException ? SmtpErrorIds.PathNotFound : SmtpErrorIds.InvalidArgument;
-            WriteError(error is SmtpException ? SmtpErrorMapper.ToErrorRecord(error, target, id) : SmtpErrorMapper.Create(error, id, target));
+            WriteError(SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.InvalidArgument));
             return null;
         }
     }
@@ -406,8 +405,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         byte[]? bytes = RawMessageContent.ToBytes(RawMessage);
         if (bytes is null)
         {
-            WriteError(SmtpErrorMapper.Create(new ArgumentException("-RawMessage takes a string, lines of text or a byte array.", nameof(RawMessage)),
-                SmtpErrorIds.InvalidArgument, RawMessage));
+            var unusable = new ArgumentException("-RawMessage takes a string, lines of text or a byte array.",
+                nameof(RawMessage));
+            WriteError(SmtpErrorMapper.ToErrorRecord(unusable, RawMessage, SmtpErrorIds.InvalidArgument));
             return null;
         }
         SmtpEnvelope envelope;
@@ -436,14 +436,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         {
             return SmtpMessageFactory.Load(path);
         }
-        catch (FileNotFoundException missing)
+        catch (Exception invalid) when (SmtpErrorMapper.IsReportable(invalid))
         {
-            WriteError(SmtpErrorMapper.Create(missing, SmtpErrorIds.PathNotFound, path));
-        }
-        catch (Exception invalid) when (invalid is SmtpException or ArgumentException or FormatException or IOException or UnauthorizedAccessException)
-        {
-            WriteError(invalid is SmtpException ? SmtpErrorMapper.ToErrorRecord(invalid, path, SmtpErrorIds.InvalidArgument)
-                : SmtpErrorMapper.Create(invalid, SmtpErrorIds.InvalidArgument, path));
+            WriteError(SmtpErrorMapper.ToErrorRecord(invalid, path, SmtpErrorIds.InvalidArgument));
         }
         return null;
     }
@@ -458,13 +453,14 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                 resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
                 if (provider.Name != "FileSystem")
                 {
-                    WriteError(SmtpErrorMapper.Create(new ArgumentException($"'{path}' is not a file system path.", nameof(Path)), SmtpErrorIds.InvalidArgument, path));
+                    var notFile = new ArgumentException($"'{path}' is not a file system path.", nameof(Path));
+                    WriteError(SmtpErrorMapper.ToErrorRecord(notFile, path, SmtpErrorIds.InvalidArgument));
                     continue;
                 }
             }
-            catch (Exception missing) when (missing is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+            catch (Exception missing) when (SmtpErrorMapper.IsReportable(missing))
             {
-                WriteError(SmtpErrorMapper.Create(missing, SmtpErrorIds.PathNotFound, path));
+                WriteError(SmtpErrorMapper.ToErrorRecord(missing, path, SmtpErrorIds.PathNotFound));
                 continue;
             }
             foreach (string file in resolved) yield return file;

@@ -150,9 +150,9 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
     {
         try
         {
-            return await SmtpSession.OpenAsync(options, smtpServer, this, cancellationToken).ConfigureAwait(false);
+            return await SmtpSession.OpenAsync(options, smtpServer, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is SmtpException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
         {
             string target = options.UnixSocketPath ?? SmtpSession.FormatEndpoint(smtpServer, options.EffectivePort);
             throw Terminate(SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.ConnectFailed));
@@ -165,13 +165,14 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
         var session = _oneShot;
         _oneShot = null;
         if (session is null) return;
-        await session.CloseAsync(this, cancellationToken).ConfigureAwait(false);
+        await session.CloseAsync(cancellationToken).ConfigureAwait(false);
         session.Dispose();
     }
 
     /// <summary>Stops the cmdlet with a usage error (terminating, SmtpInvalidArgument).</summary>
     protected void ThrowUsageError(string message, string parameterName) =>
-        ThrowTerminatingError(SmtpErrorMapper.Create(new ArgumentException(message, parameterName), SmtpErrorIds.InvalidArgument, parameterName));
+        ThrowTerminatingError(SmtpErrorMapper.ToErrorRecord(
+            new ArgumentException(message, parameterName), parameterName, SmtpErrorIds.InvalidArgument));
 
     private string? DefaultServer()
     {

@@ -35,6 +35,11 @@ internal static class SmtpErrorMapper
         }
         if (error is SmtpConnectException { TlsModeHint: not SmtpTlsModeHint.None } wrongMode)
             AddTlsModeHint(record, wrongMode);
+        if (error is SmtpNotConnectedException)
+        {
+            record.ErrorDetails = new ErrorDetails(
+                $"The SMTP session to {target} is closed; open a new one with Connect-Smtp.");
+        }
         return record;
     }
 
@@ -47,10 +52,6 @@ internal static class SmtpErrorMapper
         string text = $"{record.ErrorDetails?.Message ?? error.Message} {hint}";
         record.ErrorDetails = new ErrorDetails(text) { RecommendedAction = hint };
     }
-
-    /// <summary>An error of the module's own making (a usage error, a refused command).</summary>
-    public static ErrorRecord Create(Exception error, string errorId, object? target) =>
-        new(error, errorId, CategoryOf(errorId), target);
 
     /// <summary>
     /// Whether a failure is about the item at hand — a message, a file, an address, a command, the
@@ -83,6 +84,7 @@ internal static class SmtpErrorMapper
         SmtpProtocolException => SmtpErrorIds.ProtocolError,
         SmtpArgumentException => SmtpErrorIds.InvalidArgument,
         SmtpNotConnectedException => SmtpErrorIds.SessionClosed,
+        FileNotFoundException => SmtpErrorIds.PathNotFound,
         _ => fallback,
     };
 

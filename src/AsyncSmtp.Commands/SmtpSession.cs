@@ -7,16 +7,14 @@ using AsyncSmtp.Commands;
 namespace AsyncSmtp;
 
 /// <summary>
-/// An open SMTP connection made by Connect-Smtp. Used by one pipeline at a time: operations from
-/// several pipelines are serialised, never interleaved. Whoever is using the session receives its
-/// protocol log as verbose output.
+/// An open SMTP connection made by Connect-Smtp: a PowerShell view of the engine's client, whose lock
+/// serialises operations from several pipelines, and a router that hands the protocol log to the cmdlet
+/// whose work is running, as its verbose output.
 /// </summary>
 public sealed class SmtpSession : IDisposable
 {
     private readonly SmtpClient _client;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile AsyncPSCmdlet? _user;
-    private Client.SmtpExtensions? _extensionSource;
+    private SmtpExtensions? _extensionSource;
     private SmtpExtension[] _extensions = Array.Empty<SmtpExtension>();
 
     private SmtpSession(SmtpClientOptions options, string smtpServer)
@@ -67,7 +65,7 @@ public sealed class SmtpSession : IDisposable
             var source = _client.Extensions;
             if (!ReferenceEquals(source, _extensionSource))
             {
-                _extensions = source.Select(e => new SmtpExtension(e)).ToArray();
+                _extensions = source.ToArray();
                 _extensionSource = source;
             }
             return _extensions;
@@ -87,17 +85,17 @@ public sealed class SmtpSession : IDisposable
     internal static string FormatEndpoint(string host, int port) =>
         host.IndexOf(':') >= 0 && !host.StartsWith("[", StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
 
+    /// <summary>The engine client the cmdlets work through.</summary>
+    internal SmtpClient Client => _client;
+
     /// <summary>Connects, greets, upgrades and logs in; the session is closed again when any step fails.</summary>
-    internal static async Task<SmtpSession> OpenAsync(SmtpClientOptions options, string smtpServer, AsyncPSCmdlet user, CancellationToken cancellationToken)
+    internal static async Task<SmtpSession> OpenAsync(SmtpClientOptions options, string smtpServer,
+        CancellationToken cancellationToken)
     {
         var session = new SmtpSession(options, smtpServer);
         try
         {
-            await session.RunAsync(user, static async (client, ct) =>
-            {
-                await client.ConnectAsync(ct).ConfigureAwait(false);
-                return true;
-            }, cancellationToken, requireConnected: false).ConfigureAwait(false);
+            await session._client.ConnectAsync(cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch
@@ -107,48 +105,12 @@ public sealed class SmtpSession : IDisposable
         }
     }
 
-    /// <summary>
-    /// Runs one operation with the session to itself. A cancelled operation leaves the connection in
-    /// an unknown state, so it is closed: the session never claims to be usable afterwards.
-    /// </summary>
-    internal async Task<T> RunAsync<T>(AsyncPSCmdlet user, Func<SmtpClient, CancellationToken, Task<T>> operation,
-        CancellationToken cancellationToken, bool requireConnected = true)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _user = user;
-        try
-        {
-            if (requireConnected && !_client.IsConnected)
-                throw new SmtpNotConnectedException($"The SMTP session to {Endpoint} is closed.");
-            using (cancellationToken.Register(static state => ((SmtpClient)state!).Disconnect(), _client))
-            {
-                try
-                {
-                    return await operation(_client, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
-            }
-        }
-        finally
-        {
-            _user = null;
-            _gate.Release();
-        }
-    }
-
     /// <summary>QUIT and close. Idempotent; a connection the server already dropped closes quietly.</summary>
-    internal async Task CloseAsync(AsyncPSCmdlet user, CancellationToken cancellationToken)
+    internal async Task CloseAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await RunAsync(user, static async (client, ct) =>
-            {
-                await client.QuitAsync(ct).ConfigureAwait(false);
-                return true;
-            }, cancellationToken).ConfigureAwait(false);
+            await _client.QuitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SmtpException)
         {
@@ -160,10 +122,10 @@ public sealed class SmtpSession : IDisposable
         }
     }
 
-    private void Log(SmtpLogEntry entry)
+    /// <summary>The log goes to the cmdlet whose work the engine is running (pipelines may share a session).</summary>
+    private static void Log(SmtpLogEntry entry)
     {
-        var user = _user;
-        if (user is not null && user.IsVerboseEnabled) user.PostVerbose(entry.ToString());
+        if (AsyncPSCmdlet.Current is { IsVerboseEnabled: true } user) user.PostVerbose(entry.ToString());
     }
 
     public override string ToString() => Endpoint;

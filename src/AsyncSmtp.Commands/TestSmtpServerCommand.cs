@@ -277,6 +277,6 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     }
 
     private void ThrowUsageError(string message, string parameterName) =>
-        ThrowTerminatingError(SmtpErrorMapper.Create(new ArgumentException(message, parameterName),
-            SmtpErrorIds.InvalidArgument, parameterName));
+        ThrowTerminatingError(SmtpErrorMapper.ToErrorRecord(new ArgumentException(message, parameterName),
+            parameterName, SmtpErrorIds.InvalidArgument));
 }

@@ -3,13 +3,6 @@ using System.Buffers;
 namespace AsyncSmtp.Client.Internal;
 
 /// <summary>
-/// Delivers a chunk of encoded body. <paramref name="buffer"/> has <see cref="DotStuffingStream.Headroom"/>
-/// free bytes before <paramref name="offset"/>, so a sink can put a command in front of the data and
-/// send both in one write.
-/// </summary>
-internal delegate Task BodyChunkSink(byte[] buffer, int offset, int count, bool isLast, CancellationToken cancellationToken);
-
-/// <summary>
 /// A write-only stream that line-normalises and dot-stuffs a message into valid SMTP content as it is
 /// written (security rule 2):
 /// every bare CR and bare LF becomes CRLF, a missing final CRLF is added, and for DATA every line that

@@ -5,7 +5,7 @@ using AsyncSmtp.Mime;
 namespace AsyncSmtp.Commands;
 
 /// <summary>Builds a message from the content parameters. Call on the pipeline thread (paths are resolved against $PWD).</summary>
-internal static class MessageBuilder
+internal static class ContentParameters
 {
     /// <summary>Whether any content parameter was given.</summary>
     public static bool HasContent(IMessageContentParameters p) =>
@@ -49,15 +49,15 @@ internal static class MessageBuilder
         }
         catch (FileNotFoundException missing)
         {
-            error = SmtpErrorMapper.Create(missing, SmtpErrorIds.PathNotFound, missing.FileName);
+            error = SmtpErrorMapper.ToErrorRecord(missing, missing.FileName, SmtpErrorIds.PathNotFound);
         }
         catch (Client.SmtpArgumentException invalid)
         {
             error = SmtpErrorMapper.ToErrorRecord(invalid, invalid.ArgumentName ?? p.Subject, SmtpErrorIds.InvalidArgument);
         }
-        catch (Exception invalid) when (invalid is ArgumentException or FormatException or ItemNotFoundException or System.Management.Automation.DriveNotFoundException)
+        catch (Exception invalid) when (SmtpErrorMapper.IsReportable(invalid))
         {
-            error = SmtpErrorMapper.Create(invalid, SmtpErrorIds.InvalidArgument, p.Subject);
+            error = SmtpErrorMapper.ToErrorRecord(invalid, p.Subject, SmtpErrorIds.InvalidArgument);
         }
         return null;
     }
@@ -68,15 +68,14 @@ internal static class MessageBuilder
         var parts = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in inline)
         {
-            string path = Unwrap(entry.Value) switch
+            string path = PSObjectValue.Unwrap(entry.Value) switch
             {
                 FileSystemInfo file => FileArguments.Resolve(cmdlet, file.FullName, "InlineAttachment"),
                 var value => FileArguments.Resolve(cmdlet, value?.ToString() ?? string.Empty, "InlineAttachment"),
             };
-            parts[Unwrap(entry.Key)?.ToString() ?? string.Empty] = path;
+            parts[PSObjectValue.Unwrap(entry.Key)?.ToString() ?? string.Empty] = path;
         }
         return parts;
     }
 
-    internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }

@@ -1,0 +1,8 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>STARTTLS was required but the server does not offer it.</summary>
+public sealed class SmtpStartTlsNotSupportedException : SmtpNotSupportedException
+{
+    public SmtpStartTlsNotSupportedException()
+        : base("STARTTLS", "STARTTLS extension not supported by server; the connection was closed without sending anything.") { }
+}

@@ -1,0 +1,8 @@
+namespace AsyncSmtp.Client;
+
+/// <summary>Credentials would have gone over a connection that is not encrypted.</summary>
+public sealed class SmtpUnencryptedAuthenticationException : SmtpCommandException
+{
+    public SmtpUnencryptedAuthenticationException()
+        : base("Refusing to send credentials over an unencrypted connection; use TLS, or allow it explicitly (AllowUnencryptedAuthentication).") { }
+}
