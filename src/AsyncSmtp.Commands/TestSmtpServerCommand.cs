@@ -125,23 +125,33 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == DomainSet)
-        {
-            RunOnPump(CheckDomainAsync);
-            return;
-        }
-        var servers = SmtpServer;
+        var progress = new ServerCheckProgress(this);
         RunOnPump(async ct =>
         {
-            foreach (string server in servers)
-                foreach (int port in Port)
-                    await CheckAsync(server, server, null, port, ct).ConfigureAwait(false);
+            try
+            {
+                if (ParameterSetName == DomainSet) await CheckDomainAsync(progress, ct).ConfigureAwait(false);
+                else await CheckServersAsync(SmtpServer, progress, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Complete();
+            }
         });
     }
 
-    private async Task CheckDomainAsync(CancellationToken ct)
+    private async Task CheckServersAsync(string[] servers, ServerCheckProgress progress, CancellationToken ct)
+    {
+        progress.Expect(servers.Length * Port.Length);
+        foreach (string server in servers)
+            foreach (int port in Port)
+                await CheckAsync(server, server, null, port, progress, ct).ConfigureAwait(false);
+    }
+
+    private async Task CheckDomainAsync(ServerCheckProgress progress, CancellationToken ct)
     {
         IReadOnlyList<MailHost> hosts;
+        progress.Resolving(Domain);
         try
         {
             var timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec);
@@ -151,6 +161,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
         {
             throw Terminate(new ErrorRecord(ex, SmtpErrorIds.DnsLookupFailed, ErrorCategory.ObjectNotFound, Domain));
         }
+        progress.Expect(hosts.Count(h => h.Addresses.Count > 0) * Port.Length);
         foreach (var host in hosts)
         {
             if (host.IsNullMx)
@@ -168,7 +179,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
                 }
                 // Connect to the address DNS gave; the certificate is validated against the host name.
                 string target = host.Addresses[0].ToString();
-                await CheckAsync(host.Name, target, host.Preference, port, ct).ConfigureAwait(false);
+                await CheckAsync(host.Name, target, host.Preference, port, progress, ct).ConfigureAwait(false);
             }
         }
     }
@@ -184,10 +195,12 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
         return new SmtpServerReport(host.Name, port, host.Preference, error);
     }
 
-    private async Task CheckAsync(string name, string target, int? preference, int port, CancellationToken ct)
+    private async Task CheckAsync(string name, string target, int? preference, int port,
+        ServerCheckProgress progress, CancellationToken ct)
     {
-        var probe = await new SmtpProbe(ClientOptions(name, target, port), _probe).RunAsync(ct).ConfigureAwait(false);
         string endpoint = SmtpSession.FormatEndpoint(name, port);
+        progress.Checking(endpoint);
+        var probe = await new SmtpProbe(ClientOptions(name, target, port), _probe).RunAsync(ct).ConfigureAwait(false);
         var error = probe.Error is null
             ? null
             : SmtpErrorMapper.ToErrorRecord(probe.Error, endpoint, FallbackErrorId(probe.FailedStage));

@@ -4,6 +4,18 @@ BeforeAll {
     # Assert-SmtpError (TestHelpers.ps1) expects errors raised by this cmdlet.
     $script:CmdletClass = 'AsyncSmtp.Commands.TestSmtpServerCommand'
 
+    function Invoke-CapturingProgress([hashtable] $Parameters) {
+        # Test-SmtpServer through the PowerShell API, which keeps every progress record it wrote, in order.
+        $state = [initialsessionstate]::CreateDefault2()
+        $state.ImportPSModule($ModuleManifest)
+        $ps = [powershell]::Create($state)
+        try {
+            $null = $ps.AddCommand('Test-SmtpServer').AddParameters($Parameters)
+            $reports = try { $ps.Invoke() } catch { $_ }
+            [pscustomobject]@{ Output = @($reports); Progress = @($ps.Streams.Progress) }
+        } finally { $ps.Dispose() }
+    }
+
     function New-Certificate([string] $Name, [int] $FromDays, [int] $ToDays) {
         [AsyncSmtp.TestServer.TestCertificate]::Create($Name, [DateTimeOffset]::UtcNow.AddDays($FromDays), [DateTimeOffset]::UtcNow.AddDays($ToDays))
     }
@@ -168,6 +180,21 @@ Describe 'Test-SmtpServer' {
         $server.Commands | Should -Not -Contain 'STARTTLS'
     }
 
+    It 'shows progress naming each host and port as it checks it, completed at the end' {
+        $ports = $server.Port, $second.Port
+        $run = Invoke-CapturingProgress @{ SmtpServer = $server.Host, 'localhost'; Port = $ports; TimeoutSec = 10 }
+
+        $run.Output.Count | Should -Be 4
+        $checking = $run.Progress | Where-Object RecordType -EQ 'Processing'
+        $checking.Activity | Should -Be @(
+            "Checking $($server.Host):$($ports[0])", "Checking $($server.Host):$($ports[1])",
+            "Checking localhost:$($ports[0])", "Checking localhost:$($ports[1])")
+        $checking.StatusDescription | Should -Be @('1 of 4', '2 of 4', '3 of 4', '4 of 4')
+        $checking.PercentComplete | Should -Be @(0, 25, 50, 75)
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+        @($run.Progress.ActivityId | Sort-Object -Unique).Count | Should -Be 1
+    }
+
     It 'refuses an envelope address that is not one bare address' {
         $e = Get-TerminatingError { Test-SmtpServer $server.Host -Port $server.Port -Recipient "a@b.test`r`nRSET" }
         Assert-SmtpError $e SmtpInvalidArgument InvalidArgument
@@ -231,6 +258,27 @@ Describe 'Test-SmtpServer' {
             Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'DnsServer'
             $e = Get-TerminatingError { Test-SmtpServer -Domain "example.test`r`nx" -DnsServer $dns.Address }
             Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'Domain'
+        }
+
+        It 'shows progress: the MX lookup, then each MX host and port, completed at the end' {
+            $run = Invoke-CapturingProgress @{
+                Domain = 'example.test'; DnsServer = $dns.Address; Port = $second.Port; TimeoutSec = 10
+            }
+
+            $run.Output.SmtpServer | Should -Be @('mx1.example.test', 'mx2.example.test')
+            $run.Progress.Activity | Should -Be @('Resolving the mail hosts of example.test',
+                "Checking mx1.example.test:$($second.Port)", "Checking mx2.example.test:$($second.Port)",
+                "Checking mx2.example.test:$($second.Port)")
+            $run.Progress.RecordType | Should -Be @('Processing', 'Processing', 'Processing', 'Completed')
+            $run.Progress[1..2].StatusDescription | Should -Be @('1 of 2', '2 of 2')
+        }
+
+        It 'completes the progress bar when the MX lookup fails' {
+            $run = Invoke-CapturingProgress @{ Domain = 'missing.test'; DnsServer = $dns.Address; TimeoutSec = 5 }
+
+            "$($run.Output)" | Should -Match 'NXDOMAIN'
+            $run.Progress.Activity | Should -Be (@('Resolving the mail hosts of missing.test') * 2)
+            $run.Progress.RecordType | Should -Be @('Processing', 'Completed')
         }
 
         It 'makes NXDOMAIN an error' {
