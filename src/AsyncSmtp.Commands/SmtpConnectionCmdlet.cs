@@ -95,8 +95,7 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
             ThrowUsageError("-OAuthToken needs a user name: give -UserName or -Credential.", "OAuthToken");
         var tokenSource = OAuthToken is null ? null : OAuthTokenSource.From(OAuthToken);
         if (OAuthToken is not null && tokenSource is null)
-            ThrowUsageError("-OAuthToken takes a SecureString or a script block that returns the token, " +
-                "e.g. -OAuthToken { Get-AzAccessToken -ResourceUrl https://outlook.office365.com }.", "OAuthToken");
+            ThrowUsageError(OAuthTokenSource.ExpectedForms, "OAuthToken");
 
         string? host = SmtpServer ?? DefaultServer();
         if (host is null && UnixSocket is null)

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Net;
-using System.Security;
 using AsyncSmtp.Client;
 
 namespace AsyncSmtp.Commands;
@@ -54,8 +53,13 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     [ValidateSet("ScramSha256", "ScramSha1", "CramMd5", "Plain", "Login", "XOAuth2", "OAuthBearer", IgnoreCase = true)]
     public string[]? AuthenticationMethod { get; set; }
 
+    /// <summary>
+    /// A SecureString, or a script block that returns the token (run for each login); the user name comes from
+    /// -Credential.
+    /// </summary>
     [Parameter]
-    public SecureString? OAuthToken { get; set; }
+    [ValidateNotNull]
+    public object? OAuthToken { get; set; }
 
     /// <summary>MAIL FROM for the recipient and relay probes; default the null sender &lt;&gt;.</summary>
     [Parameter]
@@ -92,6 +96,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     public int TimeoutSec { get; set; } = 30;
 
     private SmtpProbeOptions _probe = new();
+    private OAuthTokenSource? _tokenSource;
 
     protected override void BeginProcessingCore()
     {
@@ -99,6 +104,9 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
             ThrowUsageError("-UseTls, -StartTls and -NoTls are mutually exclusive: give at most one.", nameof(UseTls));
         if (OAuthToken is not null && Credential is null)
             ThrowUsageError("-OAuthToken needs the user name in -Credential.", nameof(OAuthToken));
+        _tokenSource = OAuthToken is null ? null : OAuthTokenSource.From(OAuthToken);
+        if (OAuthToken is not null && _tokenSource is null)
+            ThrowUsageError(OAuthTokenSource.ExpectedForms, nameof(OAuthToken));
         var quitAfter = QuitAfter is null
             ? (SmtpProbeStage?)null
             : (SmtpProbeStage)Enum.Parse(typeof(SmtpProbeStage), QuitAfter, ignoreCase: true);
@@ -233,12 +241,14 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
             ProtocolLogger = IsVerboseEnabled ? entry => PostVerbose(entry.ToString()) : null,
         };
         // The whole user name, as Connect-Smtp sends it (GetNetworkCredential would split user@domain).
-        if (Credential is not null)
-            options.Credential = new NetworkCredential(Credential.UserName, Credential.Password);
-        if (OAuthToken is not null)
+        if (_tokenSource is not null)
         {
-            string token = new NetworkCredential(string.Empty, OAuthToken).Password;
-            options.OAuthTokenProvider = _ => Task.FromResult(token);
+            options.Credential = new NetworkCredential(Credential!.UserName, string.Empty);
+            options.OAuthTokenProvider = _tokenSource.GetAsync;
+        }
+        else if (Credential is not null)
+        {
+            options.Credential = new NetworkCredential(Credential.UserName, Credential.Password);
         }
         return options;
     }

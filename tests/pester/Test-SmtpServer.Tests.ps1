@@ -206,6 +206,79 @@ Describe 'Test-SmtpServer' {
         $text | Should -Match 'SmtpServer\s+Port\s+TlsMode\s+TlsProtocol\s+DaysLeft\s+CertValid\s+Authenticated\s+FailedStage\s+Passed'
     }
 
+    Context '-OAuthToken' {
+        BeforeAll {
+            $script:authority = [AsyncSmtp.TestServer.TestCertificateAuthority]::Create()
+            $script:oauth = Start-TestSmtpServer -Certificate $authority.Issue('localhost') -RequireTlsForAuth `
+                -Users @{ 'bob@example.com' = 'fresh-token' } `
+                -Extensions 'ENHANCEDSTATUSCODES', 'AUTH PLAIN XOAUTH2 OAUTHBEARER'
+        }
+        AfterAll { $oauth.Dispose() }
+        BeforeEach { $oauth.Clear() }
+
+        It 'declares -OAuthToken as Connect-Smtp does' {
+            $ours = (Get-Command Test-SmtpServer).Parameters['OAuthToken']
+            $ours.ParameterType | Should -Be (Get-Command Connect-Smtp).Parameters['OAuthToken'].ParameterType
+        }
+
+        It 'refuses a plain string token with a usage error that shows the script block form' {
+            $e = Get-TerminatingError {
+                $bob = New-TestCredential 'bob@example.com'
+                Test-SmtpServer $oauth.Host -Port $oauth.Port -Credential $bob -OAuthToken 'fresh-token'
+            }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'OAuthToken'
+            $e.Exception.Message | Should -Match 'script block'
+            $oauth.Sessions.Count | Should -Be 0
+        }
+
+        It 'logs in with a script block (asked again for a refused token), a SecureString, and reports a failing one' {
+            # A login goes only over a certificate that validates: the checks run in a fresh pwsh that trusts the
+            # test CA, as a client trusts a public one (OpenSSL reads SSL_CERT_FILE when the process starts).
+            $caFile = Join-Path $TestDrive 'oauth-ca.pem'
+            $base64 = [Convert]::ToBase64String($authority.Certificate.RawData, 'InsertLineBreaks')
+            Set-Content $caFile "-----BEGIN CERTIFICATE-----`n$base64`n-----END CERTIFICATE-----"
+            $child = Join-Path $TestDrive 'oauth.ps1'
+            Set-Content $child @'
+param($ModuleManifest, $Server, $Port)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModuleManifest
+$check = @{
+    SmtpServer = $Server; Port = $Port; TimeoutSec = 10
+    Credential = [pscredential]::new('bob@example.com', [securestring]::new())
+}
+$tokens = [Collections.Generic.Queue[string]]::new([string[]] @('expired-token', 'fresh-token'))
+$reports = @(
+    Test-SmtpServer @check -OAuthToken { $tokens.Dequeue() }
+    $secure = ConvertTo-SecureString 'fresh-token' -AsPlainText -Force
+    Test-SmtpServer @check -OAuthToken $secure -AuthenticationMethod XOAuth2
+    Test-SmtpServer @check -OAuthToken { throw 'no network' }
+)
+ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
+    [pscustomobject]@{
+        Authenticated = $_.Authenticated; AuthenticationMechanism = $_.AuthenticationMechanism
+        FailedStage = $_.FailedStage; ErrorId = "$($_.Error.FullyQualifiedErrorId)"
+        Why = "$($_.Error.Exception.Message)"
+        TokensLeft = $tokens.Count
+    }
+})
+'@
+            $scriptBlock, $secure, $failing = Invoke-FreshPwsh -File $child -Environment @{ SSL_CERT_FILE = $caFile } `
+                -Arguments @{ ModuleManifest = $ModuleManifest; Server = $oauth.Host; Port = $oauth.Port }
+
+            $scriptBlock.Authenticated | Should -BeTrue -Because $scriptBlock.Why
+            $scriptBlock.AuthenticationMechanism | Should -Be 'OAUTHBEARER'
+            $scriptBlock.TokensLeft | Should -Be 0
+            $secure.Authenticated | Should -BeTrue -Because $secure.Why
+            $secure.AuthenticationMechanism | Should -Be 'XOAUTH2'
+            $failing.Authenticated | Should -BeFalse
+            $failing.FailedStage | Should -Be 'Auth'
+            $failing.ErrorId | Should -Be 'SmtpAuthenticationFailed'
+            $failing.Why | Should -Match 'no network'
+            @($oauth.Commands | Where-Object { $_ -like 'AUTH *' } | ForEach-Object { $_.Split(' ')[1] }) |
+                Should -Be @('OAUTHBEARER', 'OAUTHBEARER', 'XOAUTH2')
+        }
+    }
+
     Context '-Domain' {
         BeforeAll {
             $script:dns = [AsyncSmtp.TestServer.TestDnsServer]::Start()
