@@ -81,6 +81,8 @@ public sealed class SmtpProbe
             // A check reports a bad certificate rather than refusing it,
             // but a login never goes over one (security rule 4).
             AcceptInvalidCertificate = !HasCredential,
+            // A check asks whether the certificate was revoked (Revoked, RevocationUnknown).
+            CheckCertificateRevocation = true,
         };
     }
 

@@ -279,6 +279,49 @@ ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
         }
     }
 
+    Context 'certificate revocation' {
+        It 'reports a revoked certificate as Revoked, and one whose CRL cannot be fetched as RevocationUnknown' {
+            # A CA of its own (the platform keeps fetched CRLs on disk by issuer name), trusted by a fresh pwsh as a
+            # client trusts a public CA: the platform checks revocation only below a root it trusts.
+            $authority = [AsyncSmtp.TestServer.TestCertificateAuthority]::Create("Revocation CA $([guid]::NewGuid())")
+            $crl = [AsyncSmtp.TestServer.TestCrlServer]::Start()
+            $revokedCertificate = $authority.Issue('localhost', $crl.Url)
+            $crl.Crl = $authority.RevocationList($revokedCertificate)
+            $unreachable = [AsyncSmtp.TestServer.TestCrlServer]::Unreachable()
+            $revoked = Start-TestSmtpServer -Certificate $revokedCertificate
+            $unknown = Start-TestSmtpServer -Certificate $authority.Issue('localhost', $unreachable)
+            try {
+                $caFile = Join-Path $TestDrive 'revocation-ca.pem'
+                $base64 = [Convert]::ToBase64String($authority.Certificate.RawData, 'InsertLineBreaks')
+                Set-Content $caFile "-----BEGIN CERTIFICATE-----`n$base64`n-----END CERTIFICATE-----"
+                $child = Join-Path $TestDrive 'revocation.ps1'
+                Set-Content $child @'
+param($ModuleManifest, $Server, $Ports)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModuleManifest
+$reports = Test-SmtpServer $Server -Port ([int[]]($Ports -split ',')) -TimeoutSec 10
+ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
+    [pscustomobject]@{
+        Errors = @($_.CertificateErrors); Valid = $_.CertificateValid; Passed = $_.Passed; FailedStage = $_.FailedStage
+    }
+})
+'@
+                $ports = "$($revoked.Port),$($unknown.Port)"
+                $arguments = @{ ModuleManifest = $ModuleManifest; Server = $revoked.Host; Ports = $ports }
+                $r1, $r2 = Invoke-FreshPwsh -File $child -Environment @{ SSL_CERT_FILE = $caFile } -Arguments $arguments
+
+                $crl.Requests | Should -BeGreaterThan 0
+                $r1.Errors | Should -Be @('Revoked')
+                $r1.Valid | Should -BeFalse
+                $r1.FailedStage | Should -BeNullOrEmpty
+                $r1.Passed | Should -BeFalse
+                $r2.Errors | Should -Be @('RevocationUnknown')
+                $r2.Valid | Should -BeFalse
+                $r2.Passed | Should -BeFalse
+            } finally { $revoked.Dispose(); $unknown.Dispose(); $crl.Dispose() }
+        }
+    }
+
     Context '-Domain' {
         BeforeAll {
             $script:dns = [AsyncSmtp.TestServer.TestDnsServer]::Start()
