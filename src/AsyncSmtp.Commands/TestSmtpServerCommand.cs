@@ -91,8 +91,8 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     [ValidateNotNullOrEmpty]
     public string? TlsServerName { get; set; }
 
+    /// <summary>Seconds allowed for the connect and greeting, each reply and each DNS query; 0 waits forever.</summary>
     [Parameter]
-    [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; } = 30;
 
     private SmtpProbeOptions _probe = new();
@@ -102,6 +102,8 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     {
         if ((UseTls ? 1 : 0) + (StartTls ? 1 : 0) + (NoTls ? 1 : 0) > 1)
             ThrowUsageError("-UseTls, -StartTls and -NoTls are mutually exclusive: give at most one.", nameof(UseTls));
+        if (TimeoutSeconds.Problem(TimeoutSec) is { } timeoutProblem)
+            ThrowUsageError(timeoutProblem, nameof(TimeoutSec));
         if (OAuthToken is not null && Credential is null)
             ThrowUsageError("-OAuthToken needs the user name in -Credential.", nameof(OAuthToken));
         _tokenSource = OAuthToken is null ? null : OAuthTokenSource.From(OAuthToken);
@@ -162,7 +164,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
         progress.Resolving(Domain);
         try
         {
-            var timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec);
+            var timeout = TimeoutSeconds.ToTimeSpan(TimeoutSec);
             hosts = await new MailHostResolver(DnsServer, timeout).ResolveAsync(Domain, ct).ConfigureAwait(false);
         }
         catch (DnsLookupException ex)
@@ -223,7 +225,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
 
     private SmtpClientOptions ClientOptions(string name, string target, int port)
     {
-        var timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec);
+        var timeout = TimeoutSeconds.ToTimeSpan(TimeoutSec);
         var options = new SmtpClientOptions
         {
             Host = target,

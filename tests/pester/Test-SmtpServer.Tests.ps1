@@ -195,6 +195,15 @@ Describe 'Test-SmtpServer' {
         @($run.Progress.ActivityId | Sort-Object -Unique).Count | Should -Be 1
     }
 
+    It 'refuses a -TimeoutSec no timer can hold, or a negative one, as Connect-Smtp does (<Seconds>)' -ForEach @(
+        @{ Seconds = 2147484 }, @{ Seconds = -1 }
+    ) {
+        $e = Get-TerminatingError { Test-SmtpServer $server.Host -Port $server.Port -TimeoutSec $Seconds }
+        Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'TimeoutSec'
+        $e.Exception.Message | Should -Match 'give 1 to 2147483 seconds, or 0 for no timeout'
+        $server.Sessions.Count | Should -Be 0
+    }
+
     It 'refuses an envelope address that is not one bare address' {
         $e = Get-TerminatingError { Test-SmtpServer $server.Host -Port $server.Port -Recipient "a@b.test`r`nRSET" }
         Assert-SmtpError $e SmtpInvalidArgument InvalidArgument
@@ -395,6 +404,16 @@ ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
             "$($run.Output)" | Should -Match 'NXDOMAIN'
             $run.Progress.Activity | Should -Be (@('Resolving the mail hosts of missing.test') * 2)
             $run.Progress.RecordType | Should -Be @('Processing', 'Completed')
+        }
+
+        It 'makes a DNS server that does not answer an error' {
+            $silent = [System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
+            try {
+                $nobody = "127.0.0.1:$($silent.Client.LocalEndPoint.Port)"
+                $e = Get-TerminatingError { Test-SmtpServer -Domain example.test -DnsServer $nobody -TimeoutSec 1 }
+                Assert-SmtpError $e SmtpDnsLookupFailed ObjectNotFound 'example.test'
+                $e.Exception.Message | Should -Match 'timed out'
+            } finally { $silent.Dispose() }
         }
 
         It 'makes NXDOMAIN an error' {
