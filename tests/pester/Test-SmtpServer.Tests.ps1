@@ -16,6 +16,26 @@ BeforeAll {
         } finally { $ps.Dispose() }
     }
 
+    function New-CaFile([Parameter(Mandatory)] $Authority) {
+        # The CA's certificate as a PEM file, what SSL_CERT_FILE names.
+        $path = Join-Path $TestDrive "ca-$([guid]::NewGuid().ToString('N')).pem"
+        $base64 = [Convert]::ToBase64String($Authority.Certificate.RawData, 'InsertLineBreaks')
+        Set-Content $path "-----BEGIN CERTIFICATE-----`n$base64`n-----END CERTIFICATE-----"
+        $path
+    }
+
+    function Invoke-TrustingPwsh {
+        # Runs a script (its parameters: -ModuleManifest and the -Arguments) in a fresh pwsh that trusts the CA as
+        # a client trusts a public one, since OpenSSL reads SSL_CERT_FILE when the process starts: a login goes only
+        # over a certificate that validates, and revocation is checked only below a trusted root. Returns the
+        # script's last line parsed as JSON.
+        param([Parameter(Mandatory)] $Authority, [Parameter(Mandatory)][string] $Script, [hashtable] $Arguments = @{})
+        $child = Join-Path $TestDrive "child-$([guid]::NewGuid().ToString('N')).ps1"
+        Set-Content $child $Script
+        Invoke-FreshPwsh -File $child -Arguments ($Arguments + @{ ModuleManifest = $ModuleManifest }) `
+            -Environment @{ SSL_CERT_FILE = New-CaFile $Authority }
+    }
+
     function New-Certificate([string] $Name, [int] $FromDays, [int] $ToDays) {
         [AsyncSmtp.TestServer.TestCertificate]::Create($Name, [DateTimeOffset]::UtcNow.AddDays($FromDays), [DateTimeOffset]::UtcNow.AddDays($ToDays))
     }
@@ -241,13 +261,10 @@ Describe 'Test-SmtpServer' {
         }
 
         It 'logs in with a script block (asked again for a refused token), a SecureString, and reports a failing one' {
-            # A login goes only over a certificate that validates: the checks run in a fresh pwsh that trusts the
-            # test CA, as a client trusts a public one (OpenSSL reads SSL_CERT_FILE when the process starts).
-            $caFile = Join-Path $TestDrive 'oauth-ca.pem'
-            $base64 = [Convert]::ToBase64String($authority.Certificate.RawData, 'InsertLineBreaks')
-            Set-Content $caFile "-----BEGIN CERTIFICATE-----`n$base64`n-----END CERTIFICATE-----"
-            $child = Join-Path $TestDrive 'oauth.ps1'
-            Set-Content $child @'
+            # A login goes only over a certificate that validates: the checks run in a pwsh that trusts the test CA.
+            $scriptBlock, $secure, $failing = Invoke-TrustingPwsh $authority -Arguments @{
+                Server = $oauth.Host; Port = $oauth.Port
+            } -Script @'
 param($ModuleManifest, $Server, $Port)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
@@ -271,8 +288,6 @@ ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
     }
 })
 '@
-            $scriptBlock, $secure, $failing = Invoke-FreshPwsh -File $child -Environment @{ SSL_CERT_FILE = $caFile } `
-                -Arguments @{ ModuleManifest = $ModuleManifest; Server = $oauth.Host; Port = $oauth.Port }
 
             $scriptBlock.Authenticated | Should -BeTrue -Because $scriptBlock.Why
             $scriptBlock.AuthenticationMechanism | Should -Be 'OAUTHBEARER'
@@ -290,8 +305,7 @@ ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
 
     Context 'certificate revocation' {
         It 'reports a revoked certificate as Revoked, and one whose CRL cannot be fetched as RevocationUnknown' {
-            # A CA of its own (the platform keeps fetched CRLs on disk by issuer name), trusted by a fresh pwsh as a
-            # client trusts a public CA: the platform checks revocation only below a root it trusts.
+            # A CA of its own (the platform keeps fetched CRLs on disk by issuer name), trusted by the pwsh that checks.
             $authority = [AsyncSmtp.TestServer.TestCertificateAuthority]::Create("Revocation CA $([guid]::NewGuid())")
             $crl = [AsyncSmtp.TestServer.TestCrlServer]::Start()
             $revokedCertificate = $authority.Issue('localhost', $crl.Url)
@@ -300,11 +314,9 @@ ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
             $revoked = Start-TestSmtpServer -Certificate $revokedCertificate
             $unknown = Start-TestSmtpServer -Certificate $authority.Issue('localhost', $unreachable)
             try {
-                $caFile = Join-Path $TestDrive 'revocation-ca.pem'
-                $base64 = [Convert]::ToBase64String($authority.Certificate.RawData, 'InsertLineBreaks')
-                Set-Content $caFile "-----BEGIN CERTIFICATE-----`n$base64`n-----END CERTIFICATE-----"
-                $child = Join-Path $TestDrive 'revocation.ps1'
-                Set-Content $child @'
+                $ports = "$($revoked.Port),$($unknown.Port)"
+                $arguments = @{ Server = $revoked.Host; Ports = $ports }
+                $r1, $r2 = Invoke-TrustingPwsh $authority -Arguments $arguments -Script @'
 param($ModuleManifest, $Server, $Ports)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
@@ -315,9 +327,6 @@ ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
     }
 })
 '@
-                $ports = "$($revoked.Port),$($unknown.Port)"
-                $arguments = @{ ModuleManifest = $ModuleManifest; Server = $revoked.Host; Ports = $ports }
-                $r1, $r2 = Invoke-FreshPwsh -File $child -Environment @{ SSL_CERT_FILE = $caFile } -Arguments $arguments
 
                 $crl.Requests | Should -BeGreaterThan 0
                 $r1.Errors | Should -Be @('Revoked')
@@ -433,8 +442,7 @@ ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
             try {
                 # The child trusts the test CA as a real client trusts a public one: OpenSSL reads SSL_CERT_FILE
                 # from the process environment, so it is set for the child when it starts.
-                $caFile = Join-Path $work 'ca.pem'
-                Set-Content $caFile ("-----BEGIN CERTIFICATE-----`n" + [Convert]::ToBase64String($authority.Certificate.RawData, 'InsertLineBreaks') + "`n-----END CERTIFICATE-----")
+                $caFile = New-CaFile $authority
                 $child = Join-Path $work 'run.ps1'
                 Set-Content $child @"
 `$env:PSModulePath = '$(Join-Path $RepoRoot 'out')' + [IO.Path]::PathSeparator + `$env:PSModulePath
