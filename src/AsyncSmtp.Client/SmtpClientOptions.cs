@@ -53,6 +53,12 @@ public sealed class SmtpClientOptions
     /// </summary>
     internal bool AcceptInvalidCertificate { get; set; }
 
+    /// <summary>
+    /// Check online (CRL or OCSP, as the certificates name them) whether the server certificate was revoked:
+    /// what a check does. A certificate that names no place to check is not a finding.
+    /// </summary>
+    internal bool CheckCertificateRevocation { get; set; }
+
     /// <summary>Extra trust anchors (a CA bundle): a chain that ends in one of these is trusted.</summary>
     public X509Certificate2Collection? TrustedRootCertificates { get; set; }
 

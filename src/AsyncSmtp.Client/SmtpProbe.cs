@@ -81,6 +81,8 @@ public sealed class SmtpProbe
             // A check reports a bad certificate rather than refusing it,
             // but a login never goes over one (security rule 4).
             AcceptInvalidCertificate = !HasCredential,
+            // A check asks whether the certificate was revoked (Revoked, RevocationUnknown).
+            CheckCertificateRevocation = true,
         };
     }
 
@@ -166,11 +168,12 @@ public sealed class SmtpProbe
         _stage = SmtpProbeStage.Auth;
         if (_options.OAuthTokenProvider is { } tokenProvider)
         {
+            // As a session logs in: the mechanisms asked for (default OAUTHBEARER, XOAUTH2), the token checked
+            // before it is sent, and asked for once more when the server refuses it.
             string user = _options.Credential?.UserName
-                ?? throw new SmtpArgumentException("XOAUTH2 needs a user name in Credential.",
+                ?? throw new SmtpArgumentException("An OAuth login needs a user name in Credential.",
                     nameof(_options.Credential));
-            string token = await tokenProvider(ct).ConfigureAwait(false);
-            await client.AuthenticateOAuth2Async(user, token, ct).ConfigureAwait(false);
+            await client.AuthenticateAsync(user, tokenProvider, _options.AuthMechanisms, ct).ConfigureAwait(false);
         }
         else
         {

@@ -15,6 +15,10 @@ internal sealed class OAuthTokenSource
     /// <summary>Properties a token may come in: Az.Accounts' and MSAL's objects, an OAuth token response.</summary>
     private static readonly string[] TokenProperties = { "Token", "AccessToken", "access_token" };
 
+    /// <summary>The usage error for a value that is neither form.</summary>
+    public const string ExpectedForms = "-OAuthToken takes a SecureString or a script block that returns the token, " +
+        "e.g. -OAuthToken { Get-AzAccessToken -ResourceUrl https://outlook.office365.com }.";
+
     private readonly SecureString? _token;
     private readonly ScriptBlock? _script;
 

@@ -77,12 +77,6 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
     [Parameter(ParameterSetName = ConnectSet)]
     public int TimeoutSec { get; set; } = 60;
 
-    /// <summary>
-    /// The longest timeout that can be armed: int.MaxValue milliseconds (24.8 days), what .NET Framework's timers
-    /// take (Windows PowerShell 5.1). Longer is refused rather than made infinite: a typo should not mean forever.
-    /// </summary>
-    internal const int MaxTimeoutSec = int.MaxValue / 1000;
-
     /// <summary>Whether the cmdlet connects itself rather than using a -Session.</summary>
     protected bool IsOneShot => ParameterSetName == ConnectSet;
 
@@ -95,20 +89,16 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
             ThrowUsageError("-OAuthToken needs a user name: give -UserName or -Credential.", "OAuthToken");
         var tokenSource = OAuthToken is null ? null : OAuthTokenSource.From(OAuthToken);
         if (OAuthToken is not null && tokenSource is null)
-            ThrowUsageError("-OAuthToken takes a SecureString or a script block that returns the token, " +
-                "e.g. -OAuthToken { Get-AzAccessToken -ResourceUrl https://outlook.office365.com }.", "OAuthToken");
+            ThrowUsageError(OAuthTokenSource.ExpectedForms, "OAuthToken");
 
         string? host = SmtpServer ?? DefaultServer();
         if (host is null && UnixSocket is null)
             ThrowUsageError("No SMTP server: give -SmtpServer (or -UnixSocket), or set $PSEmailServer.", "SmtpServer");
         smtpServer = host ?? UnixSocket!;
-        if (TimeoutSec < 0 || TimeoutSec > MaxTimeoutSec)
-        {
-            string range = $"give 1 to {MaxTimeoutSec} seconds, or 0 for no timeout";
-            ThrowUsageError($"-TimeoutSec {TimeoutSec} is out of range: {range}.", nameof(TimeoutSec));
-        }
+        if (TimeoutSeconds.Problem(TimeoutSec) is { } timeoutProblem)
+            ThrowUsageError(timeoutProblem, nameof(TimeoutSec));
 
-        var timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec);
+        var timeout = TimeoutSeconds.ToTimeSpan(TimeoutSec);
         var options = new SmtpClientOptions
         {
             Host = host,

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Net;
-using System.Security;
 using AsyncSmtp.Client;
 
 namespace AsyncSmtp.Commands;
@@ -54,8 +53,13 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     [ValidateSet("ScramSha256", "ScramSha1", "CramMd5", "Plain", "Login", "XOAuth2", "OAuthBearer", IgnoreCase = true)]
     public string[]? AuthenticationMethod { get; set; }
 
+    /// <summary>
+    /// A SecureString, or a script block that returns the token (run for each login); the user name comes from
+    /// -Credential.
+    /// </summary>
     [Parameter]
-    public SecureString? OAuthToken { get; set; }
+    [ValidateNotNull]
+    public object? OAuthToken { get; set; }
 
     /// <summary>MAIL FROM for the recipient and relay probes; default the null sender &lt;&gt;.</summary>
     [Parameter]
@@ -87,18 +91,24 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     [ValidateNotNullOrEmpty]
     public string? TlsServerName { get; set; }
 
+    /// <summary>Seconds allowed for the connect and greeting, each reply and each DNS query; 0 waits forever.</summary>
     [Parameter]
-    [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; } = 30;
 
     private SmtpProbeOptions _probe = new();
+    private OAuthTokenSource? _tokenSource;
 
     protected override void BeginProcessingCore()
     {
         if ((UseTls ? 1 : 0) + (StartTls ? 1 : 0) + (NoTls ? 1 : 0) > 1)
             ThrowUsageError("-UseTls, -StartTls and -NoTls are mutually exclusive: give at most one.", nameof(UseTls));
+        if (TimeoutSeconds.Problem(TimeoutSec) is { } timeoutProblem)
+            ThrowUsageError(timeoutProblem, nameof(TimeoutSec));
         if (OAuthToken is not null && Credential is null)
             ThrowUsageError("-OAuthToken needs the user name in -Credential.", nameof(OAuthToken));
+        _tokenSource = OAuthToken is null ? null : OAuthTokenSource.From(OAuthToken);
+        if (OAuthToken is not null && _tokenSource is null)
+            ThrowUsageError(OAuthTokenSource.ExpectedForms, nameof(OAuthToken));
         var quitAfter = QuitAfter is null
             ? (SmtpProbeStage?)null
             : (SmtpProbeStage)Enum.Parse(typeof(SmtpProbeStage), QuitAfter, ignoreCase: true);
@@ -125,32 +135,43 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == DomainSet)
-        {
-            RunOnPump(CheckDomainAsync);
-            return;
-        }
-        var servers = SmtpServer;
+        var progress = new ServerCheckProgress(this);
         RunOnPump(async ct =>
         {
-            foreach (string server in servers)
-                foreach (int port in Port)
-                    await CheckAsync(server, server, null, port, ct).ConfigureAwait(false);
+            try
+            {
+                if (ParameterSetName == DomainSet) await CheckDomainAsync(progress, ct).ConfigureAwait(false);
+                else await CheckServersAsync(SmtpServer, progress, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Complete();
+            }
         });
     }
 
-    private async Task CheckDomainAsync(CancellationToken ct)
+    private async Task CheckServersAsync(string[] servers, ServerCheckProgress progress, CancellationToken ct)
+    {
+        progress.Expect(servers.Length * Port.Length);
+        foreach (string server in servers)
+            foreach (int port in Port)
+                await CheckAsync(server, server, null, port, progress, ct).ConfigureAwait(false);
+    }
+
+    private async Task CheckDomainAsync(ServerCheckProgress progress, CancellationToken ct)
     {
         IReadOnlyList<MailHost> hosts;
+        progress.Resolving(Domain);
         try
         {
-            var timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec);
+            var timeout = TimeoutSeconds.ToTimeSpan(TimeoutSec);
             hosts = await new MailHostResolver(DnsServer, timeout).ResolveAsync(Domain, ct).ConfigureAwait(false);
         }
         catch (DnsLookupException ex)
         {
             throw Terminate(new ErrorRecord(ex, SmtpErrorIds.DnsLookupFailed, ErrorCategory.ObjectNotFound, Domain));
         }
+        progress.Expect(hosts.Count(h => h.Addresses.Count > 0) * Port.Length);
         foreach (var host in hosts)
         {
             if (host.IsNullMx)
@@ -168,7 +189,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
                 }
                 // Connect to the address DNS gave; the certificate is validated against the host name.
                 string target = host.Addresses[0].ToString();
-                await CheckAsync(host.Name, target, host.Preference, port, ct).ConfigureAwait(false);
+                await CheckAsync(host.Name, target, host.Preference, port, progress, ct).ConfigureAwait(false);
             }
         }
     }
@@ -184,10 +205,12 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
         return new SmtpServerReport(host.Name, port, host.Preference, error);
     }
 
-    private async Task CheckAsync(string name, string target, int? preference, int port, CancellationToken ct)
+    private async Task CheckAsync(string name, string target, int? preference, int port,
+        ServerCheckProgress progress, CancellationToken ct)
     {
-        var probe = await new SmtpProbe(ClientOptions(name, target, port), _probe).RunAsync(ct).ConfigureAwait(false);
         string endpoint = SmtpSession.FormatEndpoint(name, port);
+        progress.Checking(endpoint);
+        var probe = await new SmtpProbe(ClientOptions(name, target, port), _probe).RunAsync(ct).ConfigureAwait(false);
         var error = probe.Error is null
             ? null
             : SmtpErrorMapper.ToErrorRecord(probe.Error, endpoint, FallbackErrorId(probe.FailedStage));
@@ -202,7 +225,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
 
     private SmtpClientOptions ClientOptions(string name, string target, int port)
     {
-        var timeout = TimeoutSec == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(TimeoutSec);
+        var timeout = TimeoutSeconds.ToTimeSpan(TimeoutSec);
         var options = new SmtpClientOptions
         {
             Host = target,
@@ -220,12 +243,14 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
             ProtocolLogger = IsVerboseEnabled ? entry => PostVerbose(entry.ToString()) : null,
         };
         // The whole user name, as Connect-Smtp sends it (GetNetworkCredential would split user@domain).
-        if (Credential is not null)
-            options.Credential = new NetworkCredential(Credential.UserName, Credential.Password);
-        if (OAuthToken is not null)
+        if (_tokenSource is not null)
         {
-            string token = new NetworkCredential(string.Empty, OAuthToken).Password;
-            options.OAuthTokenProvider = _ => Task.FromResult(token);
+            options.Credential = new NetworkCredential(Credential!.UserName, string.Empty);
+            options.OAuthTokenProvider = _tokenSource.GetAsync;
+        }
+        else if (Credential is not null)
+        {
+            options.Credential = new NetworkCredential(Credential.UserName, Credential.Password);
         }
         return options;
     }

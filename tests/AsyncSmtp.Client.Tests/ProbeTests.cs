@@ -76,6 +76,72 @@ public class ProbeTests
         Assert.True(report.Extensions.Contains("AUTH"));
     }
 
+    /// <summary>
+    /// A CA of its own for each revocation test: the platform keeps fetched CRLs on disk by issuer, and a
+    /// list of another test's CA with the same name must not answer for this one.
+    /// </summary>
+    private static (SmtpClientOptions Options, SmtpTestServer Server) ServeWithCrl(TestCrlServer? crl,
+        Func<TestCertificateAuthority, X509Certificate2, byte[]>? list, Uri? distributionPoint = null)
+    {
+        var authority = TestCertificateAuthority.Create($"AsyncSmtp Revocation Test CA {Guid.NewGuid():N}");
+        var certificate = authority.Issue("localhost", distributionPoint ?? crl!.Url);
+        if (crl is not null && list is not null) crl.Crl = list(authority, certificate);
+        var server = Serve(certificate);
+        var options = Options(server);
+        options.TrustedRootCertificates = new X509Certificate2Collection(authority.Certificate);
+        return (options, server);
+    }
+
+    [Fact]
+    public async Task ARevokedCertificateIsAFindingAndNoLoginGoesOverIt()
+    {
+        using var crl = TestCrlServer.Start();
+        var (options, server) = ServeWithCrl(crl, (ca, certificate) => ca.RevocationList(certificate));
+        await using var _ = server;
+
+        var report = await Probe(options);
+        options.Credential = new NetworkCredential("alice", "secret");
+        var login = await Probe(options);
+
+        Assert.True(crl.Requests > 0);
+        Assert.Equal(new[] { SmtpCertificateError.Revoked }, report.Tls!.CertificateErrors);
+        Assert.False(report.Tls.CertificateValid);
+        Assert.Null(report.FailedStage);
+        Assert.False(report.Passed);
+        Assert.Equal(SmtpProbeStage.StartTls, login.FailedStage);
+        Assert.Contains("it has been revoked (Revoked)", login.Error!.Message);
+        Assert.False(login.Authenticated);
+        Assert.DoesNotContain(server.Commands, c => c.StartsWith("AUTH", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACertificateOnNoRevocationListValidatesOnceTheListIsFetched()
+    {
+        using var crl = TestCrlServer.Start();
+        var (options, server) = ServeWithCrl(crl, (ca, _) => ca.RevocationList());
+        await using var _ = server;
+
+        var report = await Probe(options);
+
+        Assert.True(crl.Requests > 0);
+        Assert.True(report.Tls!.CertificateValid);
+        Assert.Empty(report.Tls.CertificateErrors);
+        Assert.True(report.Passed);
+    }
+
+    [Fact]
+    public async Task ARevocationListThatCannotBeFetchedIsRevocationUnknown()
+    {
+        var (options, server) = ServeWithCrl(null, null, TestCrlServer.Unreachable());
+        await using var _ = server;
+
+        var report = await Probe(options);
+
+        Assert.Equal(new[] { SmtpCertificateError.RevocationUnknown }, report.Tls!.CertificateErrors);
+        Assert.False(report.Tls.CertificateValid);
+        Assert.False(report.Passed);
+    }
+
     [Fact]
     public async Task ABadCertificateStopsTheCheckBeforeALogin()
     {

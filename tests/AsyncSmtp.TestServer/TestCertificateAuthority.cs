@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -59,6 +60,37 @@ public sealed class TestCertificateAuthority
         using var issued = request.Create(_signer, notBefore, notAfter, NewSerial());
         using var withKey = issued.CopyWithPrivateKey(rsa);
         return TestCertificate.Persisted(withKey);
+    }
+
+    /// <summary>
+    /// A server certificate for <paramref name="dnsName"/>, valid from yesterday for a year, whose CRL
+    /// distribution point is <paramref name="crlUrl"/>: a client that checks revocation fetches the list there.
+    /// </summary>
+    public X509Certificate2 Issue(string dnsName, Uri crlUrl)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = TestCertificate.ServerRequest(dnsName, rsa);
+        request.CertificateExtensions.Add(
+            CertificateRevocationListBuilder.BuildCrlDistributionPointExtension(new[] { crlUrl.AbsoluteUri }));
+        request.CertificateExtensions.Add(
+            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_signer, true, false));
+        var now = DateTimeOffset.UtcNow;
+        using var issued = request.Create(_signer, now.AddDays(-1), now.AddYears(1), NewSerial());
+        using var withKey = issued.CopyWithPrivateKey(rsa);
+        return TestCertificate.Persisted(withKey);
+    }
+
+    /// <summary>
+    /// A certificate revocation list (DER) signed by this CA, listing <paramref name="revoked"/> as revoked an
+    /// hour ago, current for a week.
+    /// </summary>
+    public byte[] RevocationList(params X509Certificate2[] revoked)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var certificate in revoked) builder.AddEntry(certificate, now.AddHours(-1));
+        return builder.Build(_signer, BigInteger.One, now.AddDays(7), HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1, now.AddMinutes(-5));
     }
 
     private static CertificateRequest AuthorityRequest(string name, RSA rsa)

@@ -229,6 +229,156 @@ Describe 'postfix through the cmdlets' -Skip:$skipPostfix {
     }
 }
 
+Describe 'Test-SmtpServer against postfix' -Skip:$skipPostfix {
+    BeforeAll {
+        $postfix = Get-InteropServer 'postfix'
+        $ports = $postfix.port, $postfix.implicitTlsPort, $postfix.submissionPort
+        # One check of the three ports, as an administrator would run it; the It blocks read its findings.
+        $script:reports = @(Test-SmtpServer -SmtpServer $postfix.host -Port $ports -TestRelay -TimeoutSec 30)
+        $script:relay, $script:implicit, $script:submission = $reports
+        $script:selfSigned = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($postfix.certificate)
+
+        function Test-TrustingPostfix([string] $WrongPassword) {
+            # Test-SmtpServer on 587 in a fresh pwsh that trusts postfix's certificate, as a client trusts a public
+            # CA (OpenSSL reads SSL_CERT_FILE when the process starts): once with the submission account, once
+            # with a wrong password. The two reports come back as JSON facts.
+            $child = Join-Path $TestDrive "check-587-$([guid]::NewGuid()).ps1"
+            Set-Content $child @'
+param($ModuleManifest, $InfoFile, $WrongPassword)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModuleManifest
+$postfix = Get-Content -Raw $InfoFile | ConvertFrom-Json
+$reports = foreach ($password in $postfix.password, $WrongPassword) {
+    $credential = [pscredential]::new($postfix.userName, (ConvertTo-SecureString $password -AsPlainText -Force))
+    Test-SmtpServer $postfix.host -Port $postfix.submissionPort -Credential $credential -TimeoutSec 30
+}
+ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
+    [pscustomobject]@{
+        TlsMode = $_.TlsMode; CertificateValid = $_.CertificateValid; CertificateErrors = @($_.CertificateErrors)
+        Authenticated = $_.Authenticated; AuthenticationMechanism = $_.AuthenticationMechanism
+        Stages = @($_.Timings.Keys); FailedStage = $_.FailedStage; ErrorId = "$($_.Error.FullyQualifiedErrorId)"
+        Passed = $_.Passed
+    }
+})
+'@
+            $arguments = @{
+                ModuleManifest = $ModuleManifest; InfoFile = Join-Path $infoDir 'postfix.json'
+                WrongPassword = $WrongPassword
+            }
+            Invoke-FreshPwsh -File $child -Arguments $arguments -Environment @{ SSL_CERT_FILE = $postfix.certificate }
+        }
+    }
+
+    It 'reports 25, 465 and 587 in the order given, each reached and greeted by postfix' {
+        $reports.Count | Should -Be 3
+        $reports.Port | Should -Be $ports
+        foreach ($r in $reports) {
+            $r.Reachable | Should -BeTrue -Because $r.Error
+            $r.Greeting | Should -Match 'ESMTP Postfix'
+            $r.Esmtp | Should -BeTrue
+            $r.FailedStage | Should -BeNullOrEmpty
+            $r.TlsProtocol | Should -Not -BeNullOrEmpty
+            $r.CipherSuite | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'finds STARTTLS offered on 25 and used, with AUTH only after it' {
+        $relay.StartTlsOffered | Should -BeTrue
+        $relay.TlsMode | Should -Be 'StartTls'
+        $relay.ExtensionsBeforeTls.Name | Should -Contain 'STARTTLS'
+        $relay.AuthMechanismsBeforeTls | Should -BeNullOrEmpty
+        $relay.AuthMechanisms | Sort-Object | Should -Be @('CRAM-MD5', 'LOGIN', 'PLAIN', 'SCRAM-SHA-1', 'SCRAM-SHA-256')
+    }
+
+    It 'finds implicit TLS on 465: AUTH in the first EHLO, already encrypted, and no STARTTLS' {
+        $implicit.TlsMode | Should -Be 'Implicit'
+        $implicit.StartTlsOffered | Should -BeFalse
+        $implicit.AuthMechanisms | Should -Contain 'PLAIN'
+        $implicit.AuthMechanismsBeforeTls | Should -Be $implicit.AuthMechanisms
+    }
+
+    It 'finds AUTH on 587 only after STARTTLS' {
+        $submission.StartTlsOffered | Should -BeTrue
+        $submission.TlsMode | Should -Be 'StartTls'
+        $submission.AuthMechanismsBeforeTls | Should -BeNullOrEmpty
+        $submission.AuthMechanisms | Should -Contain 'SCRAM-SHA-256'
+    }
+
+    It 'reports postfix''s self-signed certificate as an untrusted root, with its facts, on every port' {
+        $selfSigned.Subject | Should -Be $selfSigned.Issuer
+        foreach ($r in $reports) {
+            $r.Certificate.Thumbprint | Should -Be $selfSigned.Thumbprint
+            $r.CertificateValid | Should -BeFalse
+            $r.CertificateErrors | Should -Be @('UntrustedRoot')
+            $r.CertificateNames | Should -Contain 'localhost'
+            $r.CertificateExpires | Should -Be $selfSigned.NotAfter
+            $r.CertificateDaysLeft | Should -BeGreaterThan 0
+            # A finding, not a failure: every stage was reached, but the check does not pass.
+            $r.FailedStage | Should -BeNullOrEmpty
+            $r.Passed | Should -BeFalse
+        }
+    }
+
+    It 'finds relaying refused on every port (554 5.7.1 for a foreign domain without a login)' {
+        foreach ($r in $reports) {
+            $r.RelayRefused | Should -BeTrue
+            $r.RecipientResults.Count | Should -Be 1
+            $r.RecipientResults[0].Address | Should -Be 'relay-test@example.invalid'
+            $r.RecipientResults[0].Accepted | Should -BeFalse
+            $r.RecipientResults[0].Code | Should -Be 554
+            $r.RecipientResults[0].EnhancedStatusCode | Should -Be '5.7.1'
+        }
+    }
+
+    It 'times every stage it reached, in order' {
+        @($relay.Timings.Keys) | Should -Be @('Connect', 'Greeting', 'Ehlo', 'StartTls', 'Mail', 'Rcpt', 'Quit')
+        @($implicit.Timings.Keys) | Should -Be @('Connect', 'Greeting', 'Ehlo', 'Mail', 'Rcpt', 'Quit')
+        @($submission.Timings.Keys) | Should -Be @('Connect', 'Greeting', 'Ehlo', 'StartTls', 'Mail', 'Rcpt', 'Quit')
+        foreach ($timing in $reports.Timings.Values) {
+            $timing | Should -BeOfType ([timespan])
+            $timing | Should -BeGreaterOrEqual ([timespan]::Zero)
+        }
+    }
+
+    It 'probes recipients: a mailbox in example.test accepted, one elsewhere refused' {
+        $r = Test-SmtpServer $postfix.host -Port $postfix.port -Sender 'check@example.test' `
+            -Recipient 'someone@example.test', 'nobody@elsewhere.invalid' -TimeoutSec 30
+
+        $r.RecipientResults | ForEach-Object Address | Should -Be @('someone@example.test', 'nobody@elsewhere.invalid')
+        $r.RecipientResults.Accepted | Should -Be @($true, $false)
+        $r.RecipientResults.Code | Should -Be @(250, 554)
+        $r.RelayRefused | Should -BeNullOrEmpty
+        @($r.Timings.Keys) | Should -Contain 'Rcpt'
+    }
+
+    It 'never logs in over the untrusted certificate' {
+        $r = Test-SmtpServer $postfix.host -Port $postfix.submissionPort -Credential $postfix.Credential -TimeoutSec 30
+
+        $r.FailedStage | Should -Be 'StartTls'
+        $r.Error.FullyQualifiedErrorId | Should -Be 'SmtpTlsFailed'
+        $r.CertificateErrors | Should -Be @('UntrustedRoot')
+        $r.Authenticated | Should -BeFalse
+        $r.Passed | Should -BeFalse
+    }
+
+    It 'logs the submission account in on 587 once the certificate is trusted, and reports a wrong password' {
+        $good, $bad = Test-TrustingPostfix -WrongPassword 'not-the-password'
+
+        $good.TlsMode | Should -Be 'StartTls'
+        $good.CertificateValid | Should -BeTrue
+        $good.CertificateErrors | Should -BeNullOrEmpty
+        $good.Authenticated | Should -BeTrue
+        $good.AuthenticationMechanism | Should -Be 'SCRAM-SHA-256'
+        $good.Stages | Should -Be @('Connect', 'Greeting', 'Ehlo', 'StartTls', 'Auth', 'Quit')
+        $good.FailedStage | Should -BeNullOrEmpty
+        $good.Passed | Should -BeTrue
+        $bad.Authenticated | Should -BeFalse
+        $bad.FailedStage | Should -Be 'Auth'
+        $bad.ErrorId | Should -Be 'SmtpAuthenticationFailed'
+        $bad.Passed | Should -BeFalse
+    }
+}
+
 Describe 'aiosmtpd through the cmdlets' -Skip:$skipAiosmtpd {
     BeforeAll {
         $aiosmtpd = Get-InteropServer 'aiosmtpd'

@@ -4,6 +4,38 @@ BeforeAll {
     # Assert-SmtpError (TestHelpers.ps1) expects errors raised by this cmdlet.
     $script:CmdletClass = 'AsyncSmtp.Commands.TestSmtpServerCommand'
 
+    function Invoke-CapturingProgress([hashtable] $Parameters) {
+        # Test-SmtpServer through the PowerShell API, which keeps every progress record it wrote, in order.
+        $state = [initialsessionstate]::CreateDefault2()
+        $state.ImportPSModule($ModuleManifest)
+        $ps = [powershell]::Create($state)
+        try {
+            $null = $ps.AddCommand('Test-SmtpServer').AddParameters($Parameters)
+            $reports = try { $ps.Invoke() } catch { $_ }
+            [pscustomobject]@{ Output = @($reports); Progress = @($ps.Streams.Progress) }
+        } finally { $ps.Dispose() }
+    }
+
+    function New-CaFile([Parameter(Mandatory)] $Authority) {
+        # The CA's certificate as a PEM file, what SSL_CERT_FILE names.
+        $path = Join-Path $TestDrive "ca-$([guid]::NewGuid().ToString('N')).pem"
+        $base64 = [Convert]::ToBase64String($Authority.Certificate.RawData, 'InsertLineBreaks')
+        Set-Content $path "-----BEGIN CERTIFICATE-----`n$base64`n-----END CERTIFICATE-----"
+        $path
+    }
+
+    function Invoke-TrustingPwsh {
+        # Runs a script (its parameters: -ModuleManifest and the -Arguments) in a fresh pwsh that trusts the CA as
+        # a client trusts a public one, since OpenSSL reads SSL_CERT_FILE when the process starts: a login goes only
+        # over a certificate that validates, and revocation is checked only below a trusted root. Returns the
+        # script's last line parsed as JSON.
+        param([Parameter(Mandatory)] $Authority, [Parameter(Mandatory)][string] $Script, [hashtable] $Arguments = @{})
+        $child = Join-Path $TestDrive "child-$([guid]::NewGuid().ToString('N')).ps1"
+        Set-Content $child $Script
+        Invoke-FreshPwsh -File $child -Arguments ($Arguments + @{ ModuleManifest = $ModuleManifest }) `
+            -Environment @{ SSL_CERT_FILE = New-CaFile $Authority }
+    }
+
     function New-Certificate([string] $Name, [int] $FromDays, [int] $ToDays) {
         [AsyncSmtp.TestServer.TestCertificate]::Create($Name, [DateTimeOffset]::UtcNow.AddDays($FromDays), [DateTimeOffset]::UtcNow.AddDays($ToDays))
     }
@@ -168,6 +200,30 @@ Describe 'Test-SmtpServer' {
         $server.Commands | Should -Not -Contain 'STARTTLS'
     }
 
+    It 'shows progress naming each host and port as it checks it, completed at the end' {
+        $ports = $server.Port, $second.Port
+        $run = Invoke-CapturingProgress @{ SmtpServer = $server.Host, 'localhost'; Port = $ports; TimeoutSec = 10 }
+
+        $run.Output.Count | Should -Be 4
+        $checking = $run.Progress | Where-Object RecordType -EQ 'Processing'
+        $checking.Activity | Should -Be @(
+            "Checking $($server.Host):$($ports[0])", "Checking $($server.Host):$($ports[1])",
+            "Checking localhost:$($ports[0])", "Checking localhost:$($ports[1])")
+        $checking.StatusDescription | Should -Be @('1 of 4', '2 of 4', '3 of 4', '4 of 4')
+        $checking.PercentComplete | Should -Be @(0, 25, 50, 75)
+        $run.Progress[-1].RecordType | Should -Be 'Completed'
+        @($run.Progress.ActivityId | Sort-Object -Unique).Count | Should -Be 1
+    }
+
+    It 'refuses a -TimeoutSec no timer can hold, or a negative one, as Connect-Smtp does (<Seconds>)' -ForEach @(
+        @{ Seconds = 2147484 }, @{ Seconds = -1 }
+    ) {
+        $e = Get-TerminatingError { Test-SmtpServer $server.Host -Port $server.Port -TimeoutSec $Seconds }
+        Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'TimeoutSec'
+        $e.Exception.Message | Should -Match 'give 1 to 2147483 seconds, or 0 for no timeout'
+        $server.Sessions.Count | Should -Be 0
+    }
+
     It 'refuses an envelope address that is not one bare address' {
         $e = Get-TerminatingError { Test-SmtpServer $server.Host -Port $server.Port -Recipient "a@b.test`r`nRSET" }
         Assert-SmtpError $e SmtpInvalidArgument InvalidArgument
@@ -177,6 +233,111 @@ Describe 'Test-SmtpServer' {
     It 'shows the default table' {
         $text = Test-SmtpServer $second.Host -Port $second.Port -TimeoutSec 10 | Out-String -Width 200
         $text | Should -Match 'SmtpServer\s+Port\s+TlsMode\s+TlsProtocol\s+DaysLeft\s+CertValid\s+Authenticated\s+FailedStage\s+Passed'
+    }
+
+    Context '-OAuthToken' {
+        BeforeAll {
+            $script:authority = [AsyncSmtp.TestServer.TestCertificateAuthority]::Create()
+            $script:oauth = Start-TestSmtpServer -Certificate $authority.Issue('localhost') -RequireTlsForAuth `
+                -Users @{ 'bob@example.com' = 'fresh-token' } `
+                -Extensions 'ENHANCEDSTATUSCODES', 'AUTH PLAIN XOAUTH2 OAUTHBEARER'
+        }
+        AfterAll { $oauth.Dispose() }
+        BeforeEach { $oauth.Clear() }
+
+        It 'declares -OAuthToken as Connect-Smtp does' {
+            $ours = (Get-Command Test-SmtpServer).Parameters['OAuthToken']
+            $ours.ParameterType | Should -Be (Get-Command Connect-Smtp).Parameters['OAuthToken'].ParameterType
+        }
+
+        It 'refuses a plain string token with a usage error that shows the script block form' {
+            $e = Get-TerminatingError {
+                $bob = New-TestCredential 'bob@example.com'
+                Test-SmtpServer $oauth.Host -Port $oauth.Port -Credential $bob -OAuthToken 'fresh-token'
+            }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'OAuthToken'
+            $e.Exception.Message | Should -Match 'script block'
+            $oauth.Sessions.Count | Should -Be 0
+        }
+
+        It 'logs in with a script block (asked again for a refused token), a SecureString, and reports a failing one' {
+            # A login goes only over a certificate that validates: the checks run in a pwsh that trusts the test CA.
+            $scriptBlock, $secure, $failing = Invoke-TrustingPwsh $authority -Arguments @{
+                Server = $oauth.Host; Port = $oauth.Port
+            } -Script @'
+param($ModuleManifest, $Server, $Port)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModuleManifest
+$check = @{
+    SmtpServer = $Server; Port = $Port; TimeoutSec = 10
+    Credential = [pscredential]::new('bob@example.com', [securestring]::new())
+}
+$tokens = [Collections.Generic.Queue[string]]::new([string[]] @('expired-token', 'fresh-token'))
+$reports = @(
+    Test-SmtpServer @check -OAuthToken { $tokens.Dequeue() }
+    $secure = ConvertTo-SecureString 'fresh-token' -AsPlainText -Force
+    Test-SmtpServer @check -OAuthToken $secure -AuthenticationMethod XOAuth2
+    Test-SmtpServer @check -OAuthToken { throw 'no network' }
+)
+ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
+    [pscustomobject]@{
+        Authenticated = $_.Authenticated; AuthenticationMechanism = $_.AuthenticationMechanism
+        FailedStage = $_.FailedStage; ErrorId = "$($_.Error.FullyQualifiedErrorId)"
+        Why = "$($_.Error.Exception.Message)"
+        TokensLeft = $tokens.Count
+    }
+})
+'@
+
+            $scriptBlock.Authenticated | Should -BeTrue -Because $scriptBlock.Why
+            $scriptBlock.AuthenticationMechanism | Should -Be 'OAUTHBEARER'
+            $scriptBlock.TokensLeft | Should -Be 0
+            $secure.Authenticated | Should -BeTrue -Because $secure.Why
+            $secure.AuthenticationMechanism | Should -Be 'XOAUTH2'
+            $failing.Authenticated | Should -BeFalse
+            $failing.FailedStage | Should -Be 'Auth'
+            $failing.ErrorId | Should -Be 'SmtpAuthenticationFailed'
+            $failing.Why | Should -Match 'no network'
+            @($oauth.Commands | Where-Object { $_ -like 'AUTH *' } | ForEach-Object { $_.Split(' ')[1] }) |
+                Should -Be @('OAUTHBEARER', 'OAUTHBEARER', 'XOAUTH2')
+        }
+    }
+
+    Context 'certificate revocation' {
+        It 'reports a revoked certificate as Revoked, and one whose CRL cannot be fetched as RevocationUnknown' {
+            # A CA of its own (the platform keeps fetched CRLs on disk by issuer name), trusted by the pwsh that checks.
+            $authority = [AsyncSmtp.TestServer.TestCertificateAuthority]::Create("Revocation CA $([guid]::NewGuid())")
+            $crl = [AsyncSmtp.TestServer.TestCrlServer]::Start()
+            $revokedCertificate = $authority.Issue('localhost', $crl.Url)
+            $crl.Crl = $authority.RevocationList($revokedCertificate)
+            $unreachable = [AsyncSmtp.TestServer.TestCrlServer]::Unreachable()
+            $revoked = Start-TestSmtpServer -Certificate $revokedCertificate
+            $unknown = Start-TestSmtpServer -Certificate $authority.Issue('localhost', $unreachable)
+            try {
+                $ports = "$($revoked.Port),$($unknown.Port)"
+                $arguments = @{ Server = $revoked.Host; Ports = $ports }
+                $r1, $r2 = Invoke-TrustingPwsh $authority -Arguments $arguments -Script @'
+param($ModuleManifest, $Server, $Ports)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModuleManifest
+$reports = Test-SmtpServer $Server -Port ([int[]]($Ports -split ',')) -TimeoutSec 10
+ConvertTo-Json -Compress -InputObject @($reports | ForEach-Object {
+    [pscustomobject]@{
+        Errors = @($_.CertificateErrors); Valid = $_.CertificateValid; Passed = $_.Passed; FailedStage = $_.FailedStage
+    }
+})
+'@
+
+                $crl.Requests | Should -BeGreaterThan 0
+                $r1.Errors | Should -Be @('Revoked')
+                $r1.Valid | Should -BeFalse
+                $r1.FailedStage | Should -BeNullOrEmpty
+                $r1.Passed | Should -BeFalse
+                $r2.Errors | Should -Be @('RevocationUnknown')
+                $r2.Valid | Should -BeFalse
+                $r2.Passed | Should -BeFalse
+            } finally { $revoked.Dispose(); $unknown.Dispose(); $crl.Dispose() }
+        }
     }
 
     Context '-Domain' {
@@ -233,6 +394,37 @@ Describe 'Test-SmtpServer' {
             Assert-SmtpError $e SmtpInvalidArgument InvalidArgument 'Domain'
         }
 
+        It 'shows progress: the MX lookup, then each MX host and port, completed at the end' {
+            $run = Invoke-CapturingProgress @{
+                Domain = 'example.test'; DnsServer = $dns.Address; Port = $second.Port; TimeoutSec = 10
+            }
+
+            $run.Output.SmtpServer | Should -Be @('mx1.example.test', 'mx2.example.test')
+            $run.Progress.Activity | Should -Be @('Resolving the mail hosts of example.test',
+                "Checking mx1.example.test:$($second.Port)", "Checking mx2.example.test:$($second.Port)",
+                "Checking mx2.example.test:$($second.Port)")
+            $run.Progress.RecordType | Should -Be @('Processing', 'Processing', 'Processing', 'Completed')
+            $run.Progress[1..2].StatusDescription | Should -Be @('1 of 2', '2 of 2')
+        }
+
+        It 'completes the progress bar when the MX lookup fails' {
+            $run = Invoke-CapturingProgress @{ Domain = 'missing.test'; DnsServer = $dns.Address; TimeoutSec = 5 }
+
+            "$($run.Output)" | Should -Match 'NXDOMAIN'
+            $run.Progress.Activity | Should -Be (@('Resolving the mail hosts of missing.test') * 2)
+            $run.Progress.RecordType | Should -Be @('Processing', 'Completed')
+        }
+
+        It 'makes a DNS server that does not answer an error' {
+            $silent = [System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([ipaddress]::Loopback, 0))
+            try {
+                $nobody = "127.0.0.1:$($silent.Client.LocalEndPoint.Port)"
+                $e = Get-TerminatingError { Test-SmtpServer -Domain example.test -DnsServer $nobody -TimeoutSec 1 }
+                Assert-SmtpError $e SmtpDnsLookupFailed ObjectNotFound 'example.test'
+                $e.Exception.Message | Should -Match 'timed out'
+            } finally { $silent.Dispose() }
+        }
+
         It 'makes NXDOMAIN an error' {
             $e = Get-TerminatingError { Test-SmtpServer -Domain missing.test -DnsServer $dns.Address -TimeoutSec 5 }
             Assert-SmtpError $e SmtpDnsLookupFailed ObjectNotFound 'missing.test'
@@ -250,8 +442,7 @@ Describe 'Test-SmtpServer' {
             try {
                 # The child trusts the test CA as a real client trusts a public one: OpenSSL reads SSL_CERT_FILE
                 # from the process environment, so it is set for the child when it starts.
-                $caFile = Join-Path $work 'ca.pem'
-                Set-Content $caFile ("-----BEGIN CERTIFICATE-----`n" + [Convert]::ToBase64String($authority.Certificate.RawData, 'InsertLineBreaks') + "`n-----END CERTIFICATE-----")
+                $caFile = New-CaFile $authority
                 $child = Join-Path $work 'run.ps1'
                 Set-Content $child @"
 `$env:PSModulePath = '$(Join-Path $RepoRoot 'out')' + [IO.Path]::PathSeparator + `$env:PSModulePath

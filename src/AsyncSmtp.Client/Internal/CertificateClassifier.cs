@@ -10,8 +10,12 @@ namespace AsyncSmtp.Client.Internal;
 /// </summary>
 internal static class CertificateClassifier
 {
+    // The extensions that say where revocation is published: CRL distribution points, and AIA (OCSP).
+    private const string CrlDistributionPoints = "2.5.29.31";
+    private const string AuthorityInformationAccess = "1.3.6.1.5.5.7.1.1";
+
     public static SmtpTlsDetails Classify(string targetHost, X509Certificate? certificate, X509Chain? chain,
-        SslPolicyErrors policyErrors, X509Certificate2Collection? trustedRoots)
+        SslPolicyErrors policyErrors, X509Certificate2Collection? trustedRoots, bool checkRevocation)
     {
         // The TLS layer may dispose what it handed to the callback: keep copies.
         var leaf = certificate is null ? null : new X509Certificate2(certificate.GetRawCertData());
@@ -22,6 +26,7 @@ internal static class CertificateClassifier
             errors.Add(SmtpCertificateError.NameMismatch);
 
         int before = errors.Count;
+        int unpublished = 0;
         var elements = chain is null
             ? Array.Empty<X509ChainElement>()
             : chain.ChainElements.Cast<X509ChainElement>().ToArray();
@@ -29,16 +34,16 @@ internal static class CertificateClassifier
         if (chainErrors && leaf is not null && trustedRoots is { Count: > 0 })
         {
             // Extra trust anchors (a CA bundle): judge the chain as built against them instead.
-            using var custom = BuildWithRoots(leaf, chain, trustedRoots);
+            using var custom = BuildWithRoots(leaf, chain, trustedRoots, checkRevocation);
             elements = custom.ChainElements.Cast<X509ChainElement>().ToArray();
-            chainProblem = AddChainErrors(elements, trustedRoots, errors);
+            chainProblem = AddChainErrors(elements, trustedRoots, errors, ref unpublished);
         }
         else if (chainErrors)
         {
-            chainProblem = AddChainErrors(elements, null, errors);
+            chainProblem = AddChainErrors(elements, null, errors, ref unpublished);
         }
         // The platform saw a chain problem that no element status names: still a reason, never "valid".
-        if (chainErrors && errors.Count == before && trustedRoots is not { Count: > 0 }
+        if (chainErrors && errors.Count == before && unpublished == 0 && trustedRoots is not { Count: > 0 }
             && !errors.Contains(SmtpCertificateError.Other))
             errors.Add(SmtpCertificateError.Other);
 
@@ -47,12 +52,18 @@ internal static class CertificateClassifier
     }
 
     private static X509Chain BuildWithRoots(X509Certificate2 leaf, X509Chain? serverChain,
-        X509Certificate2Collection roots)
+        X509Certificate2Collection roots, bool checkRevocation)
     {
         var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.RevocationMode = checkRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
+#if NET8_0_OR_GREATER
+        // The caller's roots as the trust anchors: the platform checks revocation only below a trusted root.
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+#else
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
         chain.ChainPolicy.ExtraStore.AddRange(roots);
+#endif
         if (serverChain is not null)
             foreach (var element in serverChain.ChainElements) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
         chain.Build(leaf);
@@ -60,10 +71,11 @@ internal static class CertificateClassifier
     }
 
     /// <summary>
-    /// Adds the reasons found in the chain's element statuses; returns the text of anything unclassified.
+    /// Adds the reasons found in the chain's element statuses; returns the text of anything unclassified, and
+    /// counts in <paramref name="unpublished"/> the revocation statuses left out as not applicable.
     /// </summary>
     private static string? AddChainErrors(X509ChainElement[] elements, X509Certificate2Collection? trustedRoots,
-        List<SmtpCertificateError> errors)
+        List<SmtpCertificateError> errors, ref int unpublished)
     {
         var now = DateTime.Now;
         string? unclassified = null;
@@ -77,6 +89,13 @@ internal static class CertificateClassifier
                 bool callersRoot = trustedRoots is not null && IsOneOf(certificate, trustedRoots);
                 if (error == SmtpCertificateError.UntrustedRoot && callersRoot) continue;
                 if (error is null) continue;
+                // A certificate that names no CRL or OCSP responder cannot be checked, by design (private CAs often
+                // publish none): not a finding. One that names them and could not be checked is.
+                if (error == SmtpCertificateError.RevocationUnknown && !PublishesRevocation(certificate))
+                {
+                    unpublished++;
+                    continue;
+                }
                 if (error == SmtpCertificateError.Other) unclassified ??= status.StatusInformation.Trim();
                 if (!errors.Contains(error.Value)) errors.Add(error.Value);
             }
@@ -103,6 +122,10 @@ internal static class CertificateClassifier
             SmtpCertificateError.RevocationUnknown,
         _ => SmtpCertificateError.Other,
     };
+
+    private static bool PublishesRevocation(X509Certificate2 certificate) =>
+        certificate.Extensions[CrlDistributionPoints] is not null
+        || certificate.Extensions[AuthorityInformationAccess] is not null;
 
     private static bool IsOneOf(X509Certificate2 certificate, X509Certificate2Collection roots)
     {

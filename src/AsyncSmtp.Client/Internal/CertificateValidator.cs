@@ -28,7 +28,7 @@ internal sealed class CertificateValidator
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         Details = CertificateClassifier.Classify(_targetHost, certificate, chain, errors,
-            _options.TrustedRootCertificates);
+            _options.TrustedRootCertificates, _options.CheckCertificateRevocation);
         RefusedByCaller = false;
         if (_options.SkipCertificateCheck || _options.AcceptInvalidCertificate) return true;
         if (_options.CertificateValidationCallback is { } custom)

@@ -141,7 +141,8 @@ internal sealed class SmtpTransport
         {
             try
             {
-                await tls.AuthenticateAsClientAsync(targetHost, options.ClientCertificates, options.SslProtocols, checkCertificateRevocation: false).ConfigureAwait(false);
+                await tls.AuthenticateAsClientAsync(targetHost, options.ClientCertificates, options.SslProtocols,
+                    options.CheckCertificateRevocation).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested
                 && (ex is AuthenticationException || ex is IOException && implicitTls && sniffer.SawSmtpReply))
