@@ -46,7 +46,7 @@ internal static class FileParts
     {
         var part = new MimePart(MimeTypes.GetMimeType(file.Path))
         {
-            Content = new MimeContent(file),
+            Content = new Base64FileContent(file),
             ContentDisposition = disposition,
             ContentTransferEncoding = ContentEncoding.Base64,
         };

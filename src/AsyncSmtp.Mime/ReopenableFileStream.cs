@@ -1,3 +1,7 @@
+#if NET8_0_OR_GREATER
+using System.Runtime.CompilerServices;
+
+#endif
 namespace AsyncSmtp.Mime;
 
 /// <summary>
@@ -74,6 +78,19 @@ internal sealed class ReopenableFileStream : Stream
         return read;
     }
 
+#if NET8_0_OR_GREATER
+    // Pooled: a large attachment is read in thousands of blocks (Base64FileContent), and an awaited read that
+    // waits would otherwise allocate its state machine every time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var file = PositionedFile();
+        var read = await file.ReadAsync(buffer.Slice(0, Clamp(buffer.Length)), cancellationToken).ConfigureAwait(false);
+        _position += read;
+        return read;
+    }
+
+#endif
     public override long Seek(long offset, SeekOrigin origin)
     {
         var target = origin switch
