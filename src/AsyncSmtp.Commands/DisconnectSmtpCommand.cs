@@ -11,9 +11,6 @@ public sealed class DisconnectSmtpCommand : AsyncPSCmdlet
     [ValidateNotNull]
     public SmtpSession Session { get; set; } = null!;
 
-    protected override void ProcessRecord()
-    {
-        var session = Session;
-        RunOnPump(session.CloseAsync);
-    }
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken) =>
+        Session.CloseAsync(cancellationToken);
 }

@@ -93,7 +93,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
 
     private SmtpProbeOptions _probe = new();
 
-    protected override void BeginProcessingCore()
+    protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         if ((UseTls ? 1 : 0) + (StartTls ? 1 : 0) + (NoTls ? 1 : 0) > 1)
             ThrowUsageError("-UseTls, -StartTls and -NoTls are mutually exclusive: give at most one.", nameof(UseTls));
@@ -121,22 +121,19 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
             Recipients = Recipient ?? Array.Empty<string>(),
             TestRelay = TestRelay,
         };
+        return Task.CompletedTask;
     }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         if (ParameterSetName == DomainSet)
         {
-            RunOnPump(CheckDomainAsync);
+            await CheckDomainAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
-        var servers = SmtpServer;
-        RunOnPump(async ct =>
-        {
-            foreach (string server in servers)
-                foreach (int port in Port)
-                    await CheckAsync(server, server, null, port, ct).ConfigureAwait(false);
-        });
+        foreach (string server in SmtpServer)
+            foreach (int port in Port)
+                await CheckAsync(server, server, null, port, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CheckDomainAsync(CancellationToken ct)
