@@ -1,6 +1,4 @@
-using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using AsyncSmtp.Client.Internal;
 
 namespace AsyncSmtp.Client;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 
 namespace AsyncSmtp.Commands;

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>Connect-Smtp: opens a session (connect, greet, upgrade, log in) for the other cmdlets.</summary>

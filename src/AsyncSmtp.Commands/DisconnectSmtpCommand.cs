@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>Disconnect-Smtp: QUIT and close. Idempotent; a session the server already dropped closes without error.</summary>

@@ -1,5 +1,4 @@
 #if !NET8_0_OR_GREATER
-using System.Management.Automation;
 using System.Reflection;
 
 namespace AsyncSmtp.Commands;

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>Get-SmtpExtension: the EHLO keywords of a session, or of a server in one shot.</summary>

@@ -1,7 +1,5 @@
-using System.Management.Automation;
 using System.Net;
 using System.Security;
-using AsyncSmtp.Client;
 
 namespace AsyncSmtp.Commands;
 
