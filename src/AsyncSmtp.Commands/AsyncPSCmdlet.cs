@@ -16,9 +16,9 @@ namespace AsyncSmtp.Commands;
 public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 {
     // How long a stopped cmdlet waits for its work to notice the cancellation before returning anyway.
-    private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(750);
+    private static readonly TimeSpan _stopGrace = TimeSpan.FromMilliseconds(750);
 
-    private static readonly AsyncLocal<AsyncPSCmdlet?> CurrentCmdlet = new();
+    private static readonly AsyncLocal<AsyncPSCmdlet?> _currentCmdlet = new();
 
     private readonly CancellationTokenSource _stop = new();
     private readonly BlockingCollection<PumpItem> _queue = new(new ConcurrentQueue<PumpItem>());
@@ -85,8 +85,8 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     private Task Start(Func<CancellationToken, Task> work)
     {
         // The work (and whatever it calls, a session's token script block) knows which cmdlet's pump serves it.
-        var previous = CurrentCmdlet.Value;
-        CurrentCmdlet.Value = this;
+        var previous = _currentCmdlet.Value;
+        _currentCmdlet.Value = this;
         try
         {
             return work(_stop.Token) ?? Task.CompletedTask;
@@ -97,12 +97,12 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         }
         finally
         {
-            CurrentCmdlet.Value = previous;
+            _currentCmdlet.Value = previous;
         }
     }
 
     /// <summary>The cmdlet whose asynchronous work is running here, if any.</summary>
-    internal static AsyncPSCmdlet? Current => CurrentCmdlet.Value;
+    internal static AsyncPSCmdlet? Current => _currentCmdlet.Value;
 
     /// <summary>Runs <paramref name="action"/> on the pipeline thread (script blocks must run there).</summary>
     internal Task<T> InvokeOnPipelineThreadAsync<T>(Func<T> action) => Post(action);
@@ -136,7 +136,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// </summary>
     private void Finish(Task task)
     {
-        if (!task.IsCompleted && !WaitQuietly(task, StopGrace))
+        if (!task.IsCompleted && !WaitQuietly(task, _stopGrace))
             throw new PipelineStoppedException();
         if (_stop.IsCancellationRequested || task.IsCanceled) throw new PipelineStoppedException();
         WriteOutputs(TakeUnwritten());

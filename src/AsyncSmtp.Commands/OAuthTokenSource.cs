@@ -11,7 +11,7 @@ namespace AsyncSmtp.Commands;
 internal sealed class OAuthTokenSource
 {
     /// <summary>Properties a token may come in: Az.Accounts' and MSAL's objects, an OAuth token response.</summary>
-    private static readonly string[] TokenProperties = { "Token", "AccessToken", "access_token" };
+    private static readonly string[] _tokenProperties = { "Token", "AccessToken", "access_token" };
 
     private readonly SecureString? _token;
     private readonly ScriptBlock? _script;
@@ -70,7 +70,7 @@ internal sealed class OAuthTokenSource
         }
         if (value is null) return null;
         var item = PSObject.AsPSObject(value);
-        foreach (string name in TokenProperties)
+        foreach (string name in _tokenProperties)
             if (item.Properties[name]?.Value is { } token) return TokenOf(token);
         return null;
     }
