@@ -32,7 +32,7 @@ public sealed partial class SmtpClient : IDisposable
         Options = options ?? throw new ArgumentNullException(nameof(options));
     }
 
-    /// <summary>Where and how the client connects: read at each connect, so a change applies to the next one.</summary>
+    /// <summary>Where and how the client connects: the instance given to the constructor, not a copy.</summary>
     public SmtpClientOptions Options { get; }
 
     /// <summary>Whether the connection is open: false after QUIT, a 421 or any failure that closed it.</summary>

@@ -37,8 +37,8 @@ public sealed class SmtpProbe
         _probe.Sender is not null || Recipients.Count > 0 || _probe.QuitAfter >= SmtpProbeStage.Mail;
 
     /// <summary>
-    /// Runs the check stage by stage and reports what each showed; a failure ends the check and is in the report, not
-    /// thrown.
+    /// Runs the check stage by stage and reports what each showed. An SMTP failure ends the check and is reported
+    /// (<see cref="SmtpProbeReport.FailedStage"/>), not thrown, so one bad server does not hide the findings.
     /// </summary>
     public async Task<SmtpProbeReport> RunAsync(CancellationToken cancellationToken = default)
     {

@@ -19,7 +19,7 @@ public sealed class JournalEntry
     /// <summary>The Message-Id the entry is about; the last entry for an id is that message's outcome.</summary>
     public string MessageId { get; }
 
-    /// <summary>What is known of the message: whether a rerun must send it again, must not, or cannot know.</summary>
+    /// <summary>What became of the message; a rerun sends again only what the server cannot have.</summary>
     public DeliveryStatus Status { get; }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace AsyncSmtp.Client;
 public class SmtpConnectException : SmtpConnectionException
 {
     /// <summary>
-    /// A connection that failed to open; <paramref name="response"/> is the greeting when the server refused with one.
+    /// A connection that failed to open; <paramref name="response"/> is the greeting when it was not 220.
     /// </summary>
     public SmtpConnectException(string message, SmtpResponse? response = null, Exception? innerException = null)
         : base(message, response, innerException) { }

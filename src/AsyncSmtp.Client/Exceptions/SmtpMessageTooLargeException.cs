@@ -4,8 +4,8 @@ namespace AsyncSmtp.Client;
 public sealed class SmtpMessageTooLargeException : SmtpCommandException
 {
     /// <summary>
-    /// Raised before MAIL FROM when <paramref name="size"/> is over the server's <paramref name="limit"/>, so no bytes
-    /// are wasted on a message it would refuse.
+    /// Raised before anything is sent when <paramref name="size"/> is over the server's <paramref name="limit"/>,
+    /// so no bytes are wasted on a message it would refuse.
     /// </summary>
     public SmtpMessageTooLargeException(long size, long limit)
         : base($"The message is {size} bytes; the server accepts at most {limit}.")
