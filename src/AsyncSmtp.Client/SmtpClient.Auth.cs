@@ -1,4 +1,3 @@
-using System.Net;
 using AsyncSmtp.Client.Internal;
 using AsyncSmtp.Client.Internal.OAuth;
 using AsyncSmtp.Client.Internal.Sasl;

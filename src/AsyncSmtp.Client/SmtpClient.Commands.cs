@@ -27,6 +27,9 @@ public sealed partial class SmtpClient
             return await StartTlsCoreAsync(io, required: false).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>
+    /// RSET: abandons the mail transaction under way (sender and recipients given), keeping the connection.
+    /// </summary>
     public Task<SmtpResponse> RsetAsync(CancellationToken cancellationToken = default) =>
         RunAsync(async io =>
         {
@@ -34,21 +37,32 @@ public sealed partial class SmtpClient
             return await ResetAsync(io).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>NOOP: asks for a 250 and nothing else, to check that the connection and server are alive.</summary>
     public Task<SmtpResponse> NoopAsync(CancellationToken cancellationToken = default) =>
         SimpleAsync("NOOP", "sending NOOP", cancellationToken, 250);
 
+    /// <summary>
+    /// VRFY: asks whether <paramref name="address"/> is a mailbox here (250, 251, or 252 when the server will not say);
+    /// any other reply is an <see cref="SmtpResponseException"/>.
+    /// </summary>
     public Task<SmtpResponse> VrfyAsync(string address, CancellationToken cancellationToken = default)
     {
         CommandGuard.RequireSafe(address, nameof(address));
         return SimpleAsync("VRFY " + address, "verifying an address", cancellationToken, 250, 251, 252);
     }
 
+    /// <summary>
+    /// EXPN: asks for the members of the mailing list <paramref name="list"/>; most servers refuse it.
+    /// </summary>
     public Task<SmtpResponse> ExpnAsync(string list, CancellationToken cancellationToken = default)
     {
         CommandGuard.RequireSafe(list, nameof(list));
         return SimpleAsync("EXPN " + list, "expanding a list", cancellationToken, 250);
     }
 
+    /// <summary>
+    /// HELP, about <paramref name="topic"/> when given: the server's own description of its commands.
+    /// </summary>
     public Task<SmtpResponse> HelpAsync(string? topic = null, CancellationToken cancellationToken = default)
     {
         if (topic is not null) CommandGuard.RequireSafe(topic, nameof(topic));
@@ -177,6 +191,7 @@ public sealed partial class SmtpClient
         return name;
     }
 
+    /// <param name="io">The operation's time limit and cancellation.</param>
     /// <param name="required">
     /// Connecting with TLS asked for: a refusal is a TLS failure that ends the connection (no plaintext fallback);
     /// the caller's own STARTTLS verb leaves a refused connection as it was.

@@ -17,6 +17,7 @@ public sealed partial class SmtpClient
     /// probe sends EHLO, STARTTLS and AUTH itself to time each stage. Any failure closes the connection.
     /// </summary>
     /// <param name="opened">Called when the connection is up, before the greeting is read.</param>
+    /// <param name="cancellationToken">Stops the connect; the connection is closed again.</param>
     internal Task OpenAsync(Action opened, CancellationToken cancellationToken) =>
         ConnectCoreAsync(negotiate: false, opened, cancellationToken);
 
@@ -71,6 +72,7 @@ public sealed partial class SmtpClient
 
     private string TlsTargetHost => Options.TlsServerName ?? Options.Host?.Trim('[', ']') ?? string.Empty;
 
+    /// <param name="io">The connect's time limit and cancellation.</param>
     /// <param name="opened">
     /// Called once the connection (and implicit TLS) is up, before the greeting: the probe's stage clock.
     /// </param>

@@ -33,7 +33,15 @@ public sealed partial class SmtpClient
         }, cancellationToken, owedReplyFirst: false);
     }
 
-    /// <summary>Reads the final reply of a submitted message, if one is still owed.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken = default) =>
-        _submissions.OwesReply ? RunAsync(_ => Task.FromResult(true), cancellationToken) : Task.CompletedTask;
+    /// <summary>
+    /// Returns once every message submitted before it has its verdict: reads the final reply still owed, if
+    /// any. Another caller of this client may have taken that reply and be reading it right now; its operation
+    /// holds the client until the verdict is set, so that operation is waited for first.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _lock.Release();
+        if (_submissions.OwesReply) await RunAsync(_ => Task.FromResult(true), cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -253,14 +253,14 @@ public sealed partial class SmtpClient
         {
             // RFC 2920 3.1: a server that accepts DATA after refusing the sender or every recipient gets a
             // lone dot, which ends an empty message it cannot deliver; the envelope's refusal is the verdict.
-            await Wire.WriteAsync(io, LoneDot, 0, LoneDot.Length, "ending an empty message").ConfigureAwait(false);
+            await Wire.WriteAsync(io, _loneDot, 0, _loneDot.Length, "ending an empty message").ConfigureAwait(false);
             await Wire.ReadReplyAsync(io, "ending an empty message").ConfigureAwait(false);
         }
         transaction.ThrowIfEnvelopeRefused();
         throw new SmtpDataException(dataReply);
     }
 
-    private static readonly byte[] LoneDot = { (byte)'.', (byte)'\r', (byte)'\n' };
+    private static readonly byte[] _loneDot = { (byte)'.', (byte)'\r', (byte)'\n' };
 
     /// <summary>The envelope or DATA was refused: a body encoded in advance is dropped unsent.</summary>
     private static async Task AbandonBodyAsync(TaskCompletionSource<bool> sendAllowed, Task? body)

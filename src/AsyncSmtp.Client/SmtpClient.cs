@@ -1,6 +1,4 @@
-using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using AsyncSmtp.Client.Internal;
 
 namespace AsyncSmtp.Client;
@@ -28,17 +26,22 @@ public sealed partial class SmtpClient : IDisposable
     private SmtpTlsDetails? _tls;
     private bool _esmtp;
 
+    /// <summary>A client for one server; nothing happens on the network until <see cref="ConnectAsync"/>.</summary>
     public SmtpClient(SmtpClientOptions options)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
     }
 
+    /// <summary>Where and how the client connects: the instance given to the constructor, not a copy.</summary>
     public SmtpClientOptions Options { get; }
 
+    /// <summary>Whether the connection is open: false after QUIT, a 421 or any failure that closed it.</summary>
     public bool IsConnected => _connection is { IsOpen: true };
 
+    /// <summary>Whether the connection is open and protected by TLS (implicit or after STARTTLS).</summary>
     public bool IsEncrypted => IsConnected && _connection!.IsEncrypted;
 
+    /// <summary>Whether AUTH succeeded on the open connection; false again once it closes.</summary>
     public bool IsAuthenticated => IsConnected && _authenticated;
 
     /// <summary>The user name of the successful login, else null.</summary>
@@ -50,6 +53,7 @@ public sealed partial class SmtpClient : IDisposable
     /// <summary>The negotiated cipher suite name, when encrypted.</summary>
     public string? CipherSuite => IsEncrypted ? _tls?.CipherSuite : null;
 
+    /// <summary>The certificate the server presented on the open encrypted connection, to check or pin.</summary>
     public X509Certificate2? RemoteCertificate => IsEncrypted ? _tls?.Certificate : null;
 
     /// <summary>What the last TLS handshake of this client showed; kept after disconnecting, null before TLS.</summary>
@@ -64,10 +68,15 @@ public sealed partial class SmtpClient : IDisposable
     /// <summary>The extensions of the last EHLO; empty before EHLO, after HELO, and right after STARTTLS.</summary>
     public SmtpExtensions Extensions => _extensions;
 
+    /// <summary>
+    /// The largest message the server takes (SIZE in EHLO), in bytes; larger ones are refused before sending.
+    /// </summary>
     public long? MaxMessageSize => _extensions.MaxMessageSize;
 
+    /// <summary>This side of the open socket connection, for logs; null over a caller's stream.</summary>
     public EndPoint? LocalEndPoint => _connection?.LocalEndPoint;
 
+    /// <summary>The server's side of the open socket connection: the address actually reached.</summary>
     public EndPoint? RemoteEndPoint => _connection?.RemoteEndPoint;
 
     /// <summary>Closes the connection without QUIT. Idempotent.</summary>
@@ -79,6 +88,9 @@ public sealed partial class SmtpClient : IDisposable
         _submissions.ConnectionClosed();
     }
 
+    /// <summary>
+    /// Closes the connection without QUIT, as <see cref="Disconnect"/>; call QuitAsync first to end politely.
+    /// </summary>
     public void Dispose() => Disconnect();
 
     /// <summary>
@@ -89,6 +101,8 @@ public sealed partial class SmtpClient : IDisposable
     private Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken) =>
         RunAsync(operation, cancellationToken, owedReplyFirst: true);
 
+    /// <param name="operation">The work, given the operation's time limit and cancellation.</param>
+    /// <param name="cancellationToken">The caller's cancellation; it closes the connection.</param>
     /// <param name="owedReplyFirst">False only for a submission, which reads the owed reply after writing its envelope.</param>
     private async Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken, bool owedReplyFirst)
     {

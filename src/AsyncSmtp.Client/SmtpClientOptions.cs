@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 
 namespace AsyncSmtp.Client;
 
@@ -18,6 +16,7 @@ public sealed class SmtpClientOptions
     /// <summary>0 means the default of the TLS mode: 465 implicit, 587 STARTTLS required, else 25.</summary>
     public int Port { get; set; }
 
+    /// <summary>How TLS is used; opportunistic by default: encrypted whenever the server offers STARTTLS.</summary>
     public SmtpTlsMode TlsMode { get; set; } = SmtpTlsMode.Opportunistic;
 
     /// <summary>Connect to this Unix domain socket instead of TCP.</summary>

@@ -14,8 +14,12 @@ public abstract class SmtpContent
     /// <summary>Writes the whole message into <paramref name="destination"/>.</summary>
     public abstract Task WriteToAsync(Stream destination, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A serialised message (headers and body) sent as given, line endings normalised; the array is not copied.
+    /// </summary>
     public static SmtpContent FromBytes(byte[] bytes) => new BytesContent(new ArraySegment<byte>(bytes));
 
+    /// <summary>A serialised message in part of an array, sent as given, line endings normalised; not copied.</summary>
     public static SmtpContent FromBytes(ArraySegment<byte> bytes) => new BytesContent(bytes);
 
     /// <summary>Reads from the stream's current position to its end when sent.</summary>

@@ -3,6 +3,10 @@ namespace AsyncSmtp.Client;
 /// <summary>The SMTP envelope: MAIL FROM and RCPT TO, independent of the message's headers.</summary>
 public sealed class SmtpEnvelope
 {
+    /// <summary>
+    /// An envelope from <paramref name="sender"/> to <paramref name="recipients"/>, copied so later changes to the list
+    /// do not change it.
+    /// </summary>
     public SmtpEnvelope(string sender, IEnumerable<SmtpRecipient> recipients)
     {
         Sender = sender ?? throw new ArgumentNullException(nameof(sender));
@@ -12,6 +16,9 @@ public sealed class SmtpEnvelope
     /// <summary>The reverse path; an empty string sends MAIL FROM:&lt;&gt;.</summary>
     public string Sender { get; }
 
+    /// <summary>
+    /// The forward paths, one RCPT TO each, in order; the message goes to these whatever its headers say.
+    /// </summary>
     public IReadOnlyList<SmtpRecipient> Recipients { get; }
 
     /// <summary>DSN RET.</summary>

@@ -4,6 +4,10 @@ namespace AsyncSmtp;
 /// <summary>One keyword of an EHLO reply, as the server sent it.</summary>
 public sealed class SmtpExtension
 {
+    /// <summary>
+    /// An extension from its keyword <paramref name="name"/>, its <paramref name="parameters"/> and the <paramref
+    /// name="line"/> it came in.
+    /// </summary>
     public SmtpExtension(string name, IReadOnlyList<string> parameters, string line)
     {
         Name = name;
@@ -20,5 +24,6 @@ public sealed class SmtpExtension
     /// <summary>The line as received.</summary>
     public string Line { get; }
 
+    /// <summary>The line as received, as the server wrote it.</summary>
     public override string ToString() => Line;
 }

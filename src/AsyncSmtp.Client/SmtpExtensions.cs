@@ -6,6 +6,7 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public sealed class SmtpExtensions : IReadOnlyList<SmtpExtension>
 {
+    /// <summary>No extensions: what a client knows before EHLO, after HELO and right after STARTTLS.</summary>
     public static readonly SmtpExtensions None = new(Array.Empty<SmtpExtension>());
 
     private readonly IReadOnlyList<SmtpExtension> _items;
@@ -57,13 +58,16 @@ public sealed class SmtpExtensions : IReadOnlyList<SmtpExtension>
         return new SmtpExtensions(items);
     }
 
+    /// <summary>How many distinct keywords the server announced.</summary>
     public int Count => _items.Count;
 
+    /// <summary>The extension at <paramref name="index"/> in the order the server announced them.</summary>
     public SmtpExtension this[int index] => _items[index];
 
     /// <summary>The extension with this keyword, or null.</summary>
     public SmtpExtension? this[string name] => _byName.TryGetValue(name, out var extension) ? extension : null;
 
+    /// <summary>Whether the server announced the keyword <paramref name="name"/> (case-insensitive).</summary>
     public bool Contains(string name) => this[name] is not null;
 
     /// <summary>The mechanisms named by AUTH, upper case.</summary>
@@ -80,6 +84,7 @@ public sealed class SmtpExtensions : IReadOnlyList<SmtpExtension>
         }
     }
 
+    /// <summary>The extensions in the order the server announced them.</summary>
     public IEnumerator<SmtpExtension> GetEnumerator() => _items.GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

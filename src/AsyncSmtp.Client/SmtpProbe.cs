@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 
 namespace AsyncSmtp.Client;
 
@@ -21,6 +20,7 @@ public sealed class SmtpProbe
     /// a credential or token is tried at the Auth stage. A certificate that does not validate is reported;
     /// the check goes on over it only when there is no credential to protect.
     /// </param>
+    /// <param name="probe">How far to go and what to try: the sender, recipients and relay test, never DATA.</param>
     public SmtpProbe(SmtpClientOptions options, SmtpProbeOptions probe)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -36,6 +36,10 @@ public sealed class SmtpProbe
     private bool WantsTransaction =>
         _probe.Sender is not null || Recipients.Count > 0 || _probe.QuitAfter >= SmtpProbeStage.Mail;
 
+    /// <summary>
+    /// Runs the check stage by stage and reports what each showed. An SMTP failure ends the check and is reported
+    /// (<see cref="SmtpProbeReport.FailedStage"/>), not thrown, so one bad server does not hide the findings.
+    /// </summary>
     public async Task<SmtpProbeReport> RunAsync(CancellationToken cancellationToken = default)
     {
         using var client = new SmtpClient(ClientOptions());

@@ -9,8 +9,10 @@ public sealed class SmtpProbeRecipient
         Response = response;
     }
 
+    /// <summary>The probed address, as sent in RCPT TO.</summary>
     public string Address { get; }
 
+    /// <summary>The server's reply to RCPT TO, which says whether it would take mail for the address.</summary>
     public SmtpResponse Response { get; }
 
     /// <summary>250 or 251 (RFC 5321 §4.2.2: accepted, or will forward).</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace AsyncSmtp.Client;
 
 /// <summary>
@@ -27,6 +25,7 @@ public sealed class SmtpProbeReport
     /// <summary>EHLO was accepted; false when the server only took HELO.</summary>
     public bool Esmtp { get; internal set; }
 
+    /// <summary>Whether EHLO announced STARTTLS, that is whether the connection could have been encrypted.</summary>
     public bool StartTlsOffered { get; internal set; }
 
     /// <summary>

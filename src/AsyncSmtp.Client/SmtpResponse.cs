@@ -4,6 +4,9 @@ namespace AsyncSmtp;
 /// <summary>One complete SMTP reply: a code, the text of every line, and the RFC 3463 enhanced status code when present.</summary>
 public sealed class SmtpResponse
 {
+    /// <summary>
+    /// A reply from its <paramref name="code"/> and the text of each line, without code and separator.
+    /// </summary>
     public SmtpResponse(int code, IReadOnlyList<string> lines)
     {
         Code = code;
@@ -30,5 +33,6 @@ public sealed class SmtpResponse
     /// <summary>4xx: the server may accept the same request later.</summary>
     public bool IsTransient => Code >= 400 && Code < 500;
 
+    /// <summary>The code and the text, as a log or error message shows a reply.</summary>
     public override string ToString() => $"{Code} {Message}";
 }

@@ -3,9 +3,10 @@ using AsyncSmtp.Client.Internal;
 namespace AsyncSmtp.Client;
 
 /// <summary>
-/// A message handed to the server by <see cref="SmtpClient.SubmitAsync"/>. Over PIPELINING its end of
-/// data is held back to leave with the next commands, and its final reply is read with theirs; until
-/// then <see cref="Result"/> is pending.
+/// A message handed to the server by
+/// <see cref="SmtpClient.SubmitAsync(SmtpEnvelope, SmtpContent, IProgress{long}, CancellationToken)"/>. Over
+/// PIPELINING its end of data is held back to leave with the next commands, and its final reply is read with
+/// theirs; until then <see cref="Result"/> is pending.
 /// </summary>
 public sealed class SmtpSubmission
 {
@@ -29,6 +30,7 @@ public sealed class SmtpSubmission
         }
     }
 
+    /// <summary>The envelope the message was submitted with, to tell whose outcome <see cref="Result"/> is.</summary>
     public SmtpEnvelope Envelope { get; }
 
     /// <summary>

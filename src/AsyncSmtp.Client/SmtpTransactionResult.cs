@@ -3,6 +3,9 @@ namespace AsyncSmtp.Client;
 /// <summary>What a completed transaction returned.</summary>
 public sealed class SmtpTransactionResult
 {
+    /// <summary>
+    /// The result of a transaction the server accepted, with whom it accepted and refused and how much was sent.
+    /// </summary>
     public SmtpTransactionResult(SmtpResponse response, IReadOnlyList<string> acceptedRecipients,
         IReadOnlyList<SmtpRecipientRefusedException> refusedRecipients, long bytesSent, long messageSize)
     {
@@ -16,6 +19,9 @@ public sealed class SmtpTransactionResult
     /// <summary>The final reply to the message (usually carries the server's queue id).</summary>
     public SmtpResponse Response { get; }
 
+    /// <summary>
+    /// The recipients the server took the message for; the others are in <see cref="RefusedRecipients"/>.
+    /// </summary>
     public IReadOnlyList<string> AcceptedRecipients { get; }
 
     /// <summary>Recipients the server refused while accepting others, each with its reply.</summary>

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>Connect-Smtp: opens a session (connect, greet, upgrade, log in) for the other cmdlets.</summary>
@@ -7,22 +5,19 @@ namespace AsyncSmtp.Commands;
 [OutputType(typeof(SmtpSession))]
 public sealed class ConnectSmtpCommand : SmtpConnectionCmdlet
 {
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var options = BuildClientOptions(out string smtpServer);
-        RunOnPump(async ct =>
+        var session = await OpenSessionAsync(options, smtpServer, cancellationToken).ConfigureAwait(false);
+        try
         {
-            var session = await OpenSessionAsync(options, smtpServer, ct).ConfigureAwait(false);
-            try
-            {
-                await WriteObjectAsync(session).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Nobody received the session, so nobody could ever close it.
-                session.Dispose();
-                throw;
-            }
-        });
+            await WriteObjectAsync(session).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nobody received the session, so nobody could ever close it.
+            session.Dispose();
+            throw;
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Management.Automation;
 using AsyncSmtp.Mime;
 
 namespace AsyncSmtp.Commands;

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>Disconnect-Smtp: QUIT and close. Idempotent; a session the server already dropped closes without error.</summary>
@@ -11,9 +9,6 @@ public sealed class DisconnectSmtpCommand : AsyncPSCmdlet
     [ValidateNotNull]
     public SmtpSession Session { get; set; } = null!;
 
-    protected override void ProcessRecord()
-    {
-        var session = Session;
-        RunOnPump(session.CloseAsync);
-    }
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken) =>
+        Session.CloseAsync(cancellationToken);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Management.Automation;
 using System.Text;
 
 namespace AsyncSmtp.Commands;

@@ -1,5 +1,4 @@
 #if !NET8_0_OR_GREATER
-using System.Management.Automation;
 using System.Reflection;
 
 namespace AsyncSmtp.Commands;
@@ -13,7 +12,7 @@ namespace AsyncSmtp.Commands;
 /// </summary>
 public sealed class FrameworkAssemblyResolver : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    private static readonly string s_directory =
+    private static readonly string _directory =
         Path.GetDirectoryName(typeof(FrameworkAssemblyResolver).Assembly.Location)!;
 
     /// <summary>Called by PowerShell when the module is imported.</summary>
@@ -30,7 +29,7 @@ public sealed class FrameworkAssemblyResolver : IModuleAssemblyInitializer, IMod
     private static Assembly? Resolve(object? sender, ResolveEventArgs args)
     {
         var requested = new AssemblyName(args.Name);
-        string path = Path.Combine(s_directory, requested.Name + ".dll");
+        string path = Path.Combine(_directory, requested.Name + ".dll");
         if (!File.Exists(path)) return null;
         return Fits(AssemblyName.GetAssemblyName(path), requested) ? Assembly.LoadFrom(path) : null;
     }

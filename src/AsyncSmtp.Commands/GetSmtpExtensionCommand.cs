@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>Get-SmtpExtension: the EHLO keywords of a session, or of a server in one shot.</summary>
@@ -19,12 +17,13 @@ public sealed class GetSmtpExtensionCommand : SmtpConnectionCmdlet
 
     private WildcardPattern[]? _patterns;
 
-    protected override void BeginProcessingCore()
+    protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         _patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
+        return Task.CompletedTask;
     }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         if (!IsOneShot)
         {
@@ -39,23 +38,17 @@ public sealed class GetSmtpExtensionCommand : SmtpConnectionCmdlet
             return;
         }
         var options = BuildClientOptions(out string smtpServer);
-        SmtpExtension[] extensions = Array.Empty<SmtpExtension>();
-        RunOnPump(async ct =>
+        SmtpExtension[] extensions;
+        var session = await OpenSessionAsync(options, smtpServer, cancellationToken).ConfigureAwait(false);
+        using (session)
         {
-            var session = await OpenSessionAsync(options, smtpServer, ct).ConfigureAwait(false);
-            using (session)
-            {
-                extensions = session.Extensions;
-                await session.CloseAsync(ct).ConfigureAwait(false);
-            }
-        });
+            extensions = session.Extensions;
+            await session.CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
         WriteMatching(extensions);
     }
 
-    private void WriteMatching(SmtpExtension[] extensions)
-    {
-        foreach (var extension in extensions)
-            if (_patterns is null || _patterns.Any(p => p.IsMatch(extension.Name)))
-                WriteObject(extension);
-    }
+    /// <summary>The extensions -Name asks for, written when the work ends, wherever it is.</summary>
+    private void WriteMatching(SmtpExtension[] extensions) =>
+        WriteWithoutWaiting(extensions.Where(e => _patterns is null || _patterns.Any(p => p.IsMatch(e.Name))));
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AsyncSmtp.Client;
 
 namespace AsyncSmtp.Commands;
 

@@ -1,5 +1,3 @@
-using System.Management.Automation;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>
@@ -27,7 +25,7 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
     [ArgumentCompleter(typeof(SmtpCommandCompleter))]
     public string Command { get; set; } = null!;
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         string command = Command;
         if (RefusedCommands.ReplacementFor(command) is { } replacement)
@@ -38,23 +36,21 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
             return;
         }
         var session = Session;
-        RunOnPump(async ct =>
+        SmtpResponse reply;
+        try
         {
-            SmtpResponse reply;
-            try
-            {
-                reply = await session.Client.ExecuteAsync(command, ct).ConfigureAwait(false);
-            }
-            catch (Client.SmtpCommandException refused)
-            {
-                await WriteErrorAsync(SmtpErrorMapper.ToErrorRecord(refused, command, SmtpErrorIds.ProtocolError)).ConfigureAwait(false);
-                return;
-            }
-            catch (Client.SmtpConnectionException gone)
-            {
-                throw Terminate(SmtpErrorMapper.ToErrorRecord(gone, session.Endpoint, SmtpErrorIds.ProtocolError));
-            }
-            await WriteObjectAsync(reply).ConfigureAwait(false);
-        });
+            reply = await session.Client.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Client.SmtpCommandException refused)
+        {
+            var record = SmtpErrorMapper.ToErrorRecord(refused, command, SmtpErrorIds.ProtocolError);
+            await WriteErrorAsync(record).ConfigureAwait(false);
+            return;
+        }
+        catch (Client.SmtpConnectionException gone)
+        {
+            throw Terminate(SmtpErrorMapper.ToErrorRecord(gone, session.Endpoint, SmtpErrorIds.ProtocolError));
+        }
+        await WriteObjectAsync(reply).ConfigureAwait(false);
     }
 }

@@ -1,7 +1,5 @@
-using System.Management.Automation;
 using System.Net;
 using System.Security;
-using AsyncSmtp.Client;
 
 namespace AsyncSmtp.Commands;
 
@@ -13,7 +11,7 @@ namespace AsyncSmtp.Commands;
 internal sealed class OAuthTokenSource
 {
     /// <summary>Properties a token may come in: Az.Accounts' and MSAL's objects, an OAuth token response.</summary>
-    private static readonly string[] TokenProperties = { "Token", "AccessToken", "access_token" };
+    private static readonly string[] _tokenProperties = { "Token", "AccessToken", "access_token" };
 
     /// <summary>The usage error for a value that is neither form.</summary>
     public const string ExpectedForms = "-OAuthToken takes a SecureString or a script block that returns the token, " +
@@ -76,7 +74,7 @@ internal sealed class OAuthTokenSource
         }
         if (value is null) return null;
         var item = PSObject.AsPSObject(value);
-        foreach (string name in TokenProperties)
+        foreach (string name in _tokenProperties)
             if (item.Properties[name]?.Value is { } token) return TokenOf(token);
         return null;
     }

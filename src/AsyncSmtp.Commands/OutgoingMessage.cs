@@ -1,5 +1,3 @@
-using AsyncSmtp.Client;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>One message Send-SmtpMessage is about to send: envelope, content and how errors name it.</summary>

@@ -21,7 +21,7 @@ internal static class ProviderReplies
         public string RecommendedAction { get; } = recommendedAction;
     }
 
-    private static readonly Entry[] Table =
+    private static readonly Entry[] _table =
     {
         new(SmtpErrorIds.AuthenticationFailed, 535, "5.7.139",
             "Microsoft 365 refused the login: SMTP AUTH is disabled for the tenant or the mailbox, or " +
@@ -57,7 +57,7 @@ internal static class ProviderReplies
     };
 
     /// <summary>What to do about <paramref name="reply"/> at the stage <paramref name="errorId"/>, or null.</summary>
-    public static string? Explain(string errorId, SmtpResponse reply) => Table.FirstOrDefault(entry =>
+    public static string? Explain(string errorId, SmtpResponse reply) => _table.FirstOrDefault(entry =>
         (entry.ErrorId is null || entry.ErrorId == errorId)
         && (entry.Code is null || entry.Code == reply.Code)
         && entry.EnhancedStatusCode == reply.EnhancedStatusCode)?.RecommendedAction;

@@ -32,7 +32,7 @@ internal static class RawMessageContent
     /// <summary>The Message-ID header's value without angle brackets, found by a scan of the header section.</summary>
     public static string? FindMessageId(byte[] message)
     {
-        const string name = "message-id:";
+        const string MessageIdField = "message-id:";
         int lineStart = 0;
         while (lineStart < message.Length)
         {
@@ -41,9 +41,10 @@ internal static class RawMessageContent
             int length = lineEnd - lineStart;
             if (length > 0 && message[lineEnd - 1] == '\r') length--;
             if (length == 0) return null; // the blank line: end of the headers
-            if (length > name.Length && StartsWithIgnoreCase(message, lineStart, name))
+            if (length > MessageIdField.Length && StartsWithIgnoreCase(message, lineStart, MessageIdField))
             {
-                string value = Encoding.UTF8.GetString(message, lineStart + name.Length, length - name.Length).Trim();
+                int start = lineStart + MessageIdField.Length;
+                string value = Encoding.UTF8.GetString(message, start, length - MessageIdField.Length).Trim();
                 if (value.Length == 0) value = NextFoldedLine(message, lineEnd + 1);
                 return value.Trim().TrimStart('<').TrimEnd('>');
             }

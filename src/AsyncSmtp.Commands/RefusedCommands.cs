@@ -3,7 +3,7 @@ namespace AsyncSmtp.Commands;
 /// <summary>The verbs Invoke-SmtpCommand refuses, and the cmdlet that does the job properly.</summary>
 internal static class RefusedCommands
 {
-    private static readonly Dictionary<string, string> Replacements = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, string> _replacements = new(StringComparer.OrdinalIgnoreCase)
     {
         ["DATA"] = "Send-SmtpMessage",
         ["BDAT"] = "Send-SmtpMessage",
@@ -14,7 +14,7 @@ internal static class RefusedCommands
 
     /// <summary>The cmdlet to use instead, or null when the command may be sent.</summary>
     public static string? ReplacementFor(string commandLine) =>
-        Replacements.TryGetValue(VerbOf(commandLine), out var replacement) ? replacement : null;
+        _replacements.TryGetValue(VerbOf(commandLine), out var replacement) ? replacement : null;
 
     public static string VerbOf(string commandLine)
     {

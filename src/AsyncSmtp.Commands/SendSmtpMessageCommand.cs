@@ -123,14 +123,15 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private bool _messageGiven;
     private bool _inputSeen;
 
-    protected override void BeginProcessingCore()
+    protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         _notify = ToNotify(DeliveryNotificationOption);
         // Only parameters from the command line are bound yet: a -Message seen later came through the pipeline.
         _messageGiven = Message is not null;
+        return Task.CompletedTask;
     }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         _inputSeen = true;
         if (TakePipedFile()) return;
@@ -143,7 +144,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         var approved = new List<OutgoingMessage>();
         foreach (var message in PrepareMessages())
             if (ShouldProcess(message.Describe(), "Send")) approved.Add(message);
-        if (approved.Count > 0) Send(session, approved);
+        if (approved.Count > 0) await SendAllAsync(session, approved, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -164,7 +165,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         return true;
     }
 
-    private void SendWithPipedFiles()
+    private async Task SendWithPipedFilesAsync(CancellationToken cancellationToken)
     {
         var session = IsOneShot ? null : Session;
         if (session is null && _oneShotOptions is null)
@@ -177,29 +178,22 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         }
         var message = FromMessage(built, built);
         if (message is not null && ShouldProcess(message.Describe(), "Send"))
-            Send(session, new List<OutgoingMessage> { message });
+            await SendAllAsync(session, new List<OutgoingMessage> { message }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends the messages over the session, or the one-shot connection (opened now if need be).</summary>
-    private void Send(SmtpSession? session, List<OutgoingMessage> approved)
+    private async Task SendAllAsync(SmtpSession? session, List<OutgoingMessage> approved, CancellationToken ct)
     {
-        // The outputs of the last message are written here, after the work: one thread hop fewer per
-        // record, which matters when thousands of messages are piped through one session.
-        var last = new List<object>(2);
-        RunOnPump(async ct =>
+        var connection = session
+            ?? await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct).ConfigureAwait(false);
+        for (int i = 0; i < approved.Count; i++)
         {
-            var connection = session ?? await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct).ConfigureAwait(false);
-            for (int i = 0; i < approved.Count; i++)
-            {
-                var outputs = i == approved.Count - 1 ? last : new List<object>(2);
-                await SendAsync(connection, approved[i], outputs, ct).ConfigureAwait(false);
-                if (outputs != last) await WriteAllAsync(outputs).ConfigureAwait(false);
-            }
-        });
-        foreach (var output in last)
-        {
-            if (output is ErrorRecord error) WriteError(error);
-            else WriteObject(output);
+            var outputs = new List<object>(2);
+            await SendAsync(connection, approved[i], outputs, ct).ConfigureAwait(false);
+            // The last message's outputs are not waited for: one thread hop fewer per record, which matters
+            // when thousands of messages are piped through one session.
+            if (i < approved.Count - 1) await WriteAllAsync(outputs).ConfigureAwait(false);
+            else WriteWithoutWaiting(outputs);
         }
     }
 
@@ -223,23 +217,20 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         }
     }
 
-    protected override void EndProcessing()
+    protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         // An empty pipeline of files still sends the message, without them, as Send-MailMessage does.
         bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && ContentParameters.HasContent(this);
-        if (_pipedFiles.Count > 0 || noFilesCame) SendWithPipedFiles();
-        if (_inFlight.IsEmpty && !IsOneShot) return;
-        RunOnPump(async ct =>
+        if (_pipedFiles.Count > 0 || noFilesCame)
+            await SendWithPipedFilesAsync(cancellationToken).ConfigureAwait(false);
+        if (!_inFlight.IsEmpty)
         {
-            if (!_inFlight.IsEmpty)
-            {
-                await _inFlight.FlushAsync(ct).ConfigureAwait(false);
-                var outputs = new List<object>(2);
-                await ReportAnsweredAsync(outputs).ConfigureAwait(false);
-                await WriteAllAsync(outputs).ConfigureAwait(false);
-            }
-            if (IsOneShot) await CloseOneShotSessionAsync(ct).ConfigureAwait(false);
-        });
+            await _inFlight.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var outputs = new List<object>(2);
+            await ReportAnsweredAsync(outputs).ConfigureAwait(false);
+            await WriteAllAsync(outputs).ConfigureAwait(false);
+        }
+        if (IsOneShot) await CloseOneShotSessionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override void Dispose(bool disposing)

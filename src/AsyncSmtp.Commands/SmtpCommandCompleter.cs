@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Management.Automation;
 using System.Management.Automation.Language;
 
 namespace AsyncSmtp.Commands;
@@ -7,7 +6,7 @@ namespace AsyncSmtp.Commands;
 /// <summary>Tab completion of the SMTP verbs Invoke-SmtpCommand sends.</summary>
 public sealed class SmtpCommandCompleter : IArgumentCompleter
 {
-    private static readonly (string Verb, string Description)[] Verbs =
+    private static readonly (string Verb, string Description)[] _verbs =
     {
         ("EHLO", "Extended hello: lists the server's extensions"),
         ("HELO", "Hello, without extensions"),
@@ -25,7 +24,7 @@ public sealed class SmtpCommandCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         string typed = wordToComplete.Trim('\'', '"');
-        foreach (var (verb, description) in Verbs)
+        foreach (var (verb, description) in _verbs)
         {
             if (!verb.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) continue;
             string text = verb.IndexOf(' ') >= 0 ? $"'{verb}'" : verb;

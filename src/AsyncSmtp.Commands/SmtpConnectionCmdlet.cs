@@ -1,7 +1,5 @@
-using System.Management.Automation;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using AsyncSmtp.Client;
 
 namespace AsyncSmtp.Commands;
 

@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using AsyncSmtp.Client;
-
 namespace AsyncSmtp.Commands;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Management.Automation;
 using System.Management.Automation.Language;
 
 namespace AsyncSmtp.Commands;
@@ -7,7 +6,7 @@ namespace AsyncSmtp.Commands;
 /// <summary>Tab completion of the well-known SMTP ports.</summary>
 public sealed class SmtpPortCompleter : IArgumentCompleter
 {
-    private static readonly (string Port, string Description)[] Ports =
+    private static readonly (string Port, string Description)[] _ports =
     {
         ("25", "SMTP relay between servers (STARTTLS when offered)"),
         ("465", "Submission over implicit TLS (SMTPS)"),
@@ -18,7 +17,7 @@ public sealed class SmtpPortCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
         string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        foreach (var (port, description) in Ports)
+        foreach (var (port, description) in _ports)
             if (port.StartsWith(wordToComplete, StringComparison.Ordinal))
                 yield return new CompletionResult(port, port, CompletionResultType.ParameterValue, description);
     }

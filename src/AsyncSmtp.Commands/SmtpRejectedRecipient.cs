@@ -1,5 +1,3 @@
-using AsyncSmtp.Client;
-
 namespace AsyncSmtp;
 
 /// <summary>A recipient the server refused while it accepted others.</summary>

@@ -1,9 +1,7 @@
 using System.Collections.Specialized;
-using System.Management.Automation;
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using AsyncSmtp.Client;
 
 namespace AsyncSmtp;
 

@@ -98,7 +98,7 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
     private SmtpProbeOptions _probe = new();
     private OAuthTokenSource? _tokenSource;
 
-    protected override void BeginProcessingCore()
+    protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         if ((UseTls ? 1 : 0) + (StartTls ? 1 : 0) + (NoTls ? 1 : 0) > 1)
             ThrowUsageError("-UseTls, -StartTls and -NoTls are mutually exclusive: give at most one.", nameof(UseTls));
@@ -131,23 +131,21 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
             Recipients = Recipient ?? Array.Empty<string>(),
             TestRelay = TestRelay,
         };
+        return Task.CompletedTask;
     }
 
-    protected override void ProcessRecord()
+    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         var progress = new ServerCheckProgress(this);
-        RunOnPump(async ct =>
+        try
         {
-            try
-            {
-                if (ParameterSetName == DomainSet) await CheckDomainAsync(progress, ct).ConfigureAwait(false);
-                else await CheckServersAsync(SmtpServer, progress, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                progress.Complete();
-            }
-        });
+            if (ParameterSetName == DomainSet) await CheckDomainAsync(progress, cancellationToken).ConfigureAwait(false);
+            else await CheckServersAsync(SmtpServer, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Complete();
+        }
     }
 
     private async Task CheckServersAsync(string[] servers, ServerCheckProgress progress, CancellationToken ct)

@@ -13,8 +13,8 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     private const string CmdletAssemblyFile = "AsyncSmtp.dll";
 
     // One context per module folder: two installed versions imported into one process stay apart too.
-    private static readonly Dictionary<string, Assembly> s_cmdletAssemblies = new(StringComparer.Ordinal);
-    private static readonly object s_lock = new();
+    private static readonly Dictionary<string, Assembly> _cmdletAssemblies = new(StringComparer.Ordinal);
+    private static readonly object _lock = new();
 
     private readonly string _directory;
 
@@ -31,13 +31,13 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     public static Assembly LoadModule(string directory)
     {
         string fullPath = Path.GetFullPath(directory);
-        lock (s_lock)
+        lock (_lock)
         {
-            if (!s_cmdletAssemblies.TryGetValue(fullPath, out var assembly))
+            if (!_cmdletAssemblies.TryGetValue(fullPath, out var assembly))
             {
                 var context = new ModuleLoadContext(fullPath);
                 assembly = context.LoadFromAssemblyPath(Path.Combine(fullPath, CmdletAssemblyFile));
-                s_cmdletAssemblies.Add(fullPath, assembly);
+                _cmdletAssemblies.Add(fullPath, assembly);
             }
             return assembly;
         }

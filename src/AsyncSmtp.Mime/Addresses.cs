@@ -1,6 +1,3 @@
-using AsyncSmtp.Client;
-using MimeKit;
-
 namespace AsyncSmtp.Mime;
 
 /// <summary>Turns typed addresses into MimeKit addresses and MimeKit mailboxes into envelope addresses.</summary>

@@ -1,6 +1,4 @@
 using System.Text;
-using AsyncSmtp.Client;
-using MimeKit;
 
 namespace AsyncSmtp.Mime;
 

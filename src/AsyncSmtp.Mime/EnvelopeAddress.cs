@@ -1,5 +1,3 @@
-using AsyncSmtp.Client;
-
 namespace AsyncSmtp.Mime;
 
 /// <summary>

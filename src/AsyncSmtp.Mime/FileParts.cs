@@ -1,6 +1,3 @@
-using AsyncSmtp.Client;
-using MimeKit;
-
 namespace AsyncSmtp.Mime;
 
 /// <summary>The MIME parts made from files: attachments, and inline parts an HTML body shows by Content-Id.</summary>

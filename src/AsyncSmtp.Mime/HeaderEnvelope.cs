@@ -1,6 +1,3 @@
-using AsyncSmtp.Client;
-using MimeKit;
-
 namespace AsyncSmtp.Mime;
 
 /// <summary>

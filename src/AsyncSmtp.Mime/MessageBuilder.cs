@@ -1,6 +1,4 @@
 using System.Text;
-using AsyncSmtp.Client;
-using MimeKit;
 using MimeKit.Utils;
 
 namespace AsyncSmtp.Mime;

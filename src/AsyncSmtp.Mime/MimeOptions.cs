@@ -1,5 +1,3 @@
-using MimeKit;
-
 namespace AsyncSmtp.Mime;
 
 /// <summary>

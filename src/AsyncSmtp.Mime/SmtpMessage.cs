@@ -1,6 +1,4 @@
-using AsyncSmtp.Client;
 using AsyncSmtp.Mime;
-using MimeKit;
 using MimeKit.IO;
 
 namespace AsyncSmtp;

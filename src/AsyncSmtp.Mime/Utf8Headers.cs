@@ -1,5 +1,3 @@
-using MimeKit;
-
 namespace AsyncSmtp.Mime;
 
 /// <summary>Decides whether the transmitted headers carry UTF-8 addresses, which only SMTPUTF8 allows (RFC 6531/6532).</summary>

@@ -19,10 +19,10 @@ internal sealed class JitActivity
 
     // Settled: over the last second or more of warm-up, the JIT compiled for under 1 % of the time. (A few methods
     // keep trickling in for a long time, timers and the like: "none at all" would rarely come.)
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan _settleWindow = TimeSpan.FromSeconds(1);
     private const double SettledShare = 0.01;
-    private static readonly TimeSpan QuietTime = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan QuiesceLimit = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan _quietTime = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan _quiesceLimit = TimeSpan.FromSeconds(10);
 
     private readonly Stopwatch _window = Stopwatch.StartNew();
     private TimeSpan _jitAtWindowStart = JitInfo.GetCompilationTime();
@@ -30,7 +30,7 @@ internal sealed class JitActivity
     /// <summary>Checked between warm-up repetitions: true when the last window (1 s or more) was almost JIT-free.</summary>
     public bool Settled()
     {
-        if (_window.Elapsed < Window) return false;
+        if (_window.Elapsed < _settleWindow) return false;
         var jit = JitInfo.GetCompilationTime() - _jitAtWindowStart;
         bool settled = jit.TotalMilliseconds <= _window.Elapsed.TotalMilliseconds * SettledShare;
         _jitAtWindowStart = JitInfo.GetCompilationTime();
@@ -46,8 +46,8 @@ internal sealed class JitActivity
         do
         {
             before = JitInfo.GetCompiledMethodCount();
-            await Task.Delay(QuietTime).ConfigureAwait(false);
+            await Task.Delay(_quietTime).ConfigureAwait(false);
         }
-        while (JitInfo.GetCompiledMethodCount() != before && waited.Elapsed < QuiesceLimit);
+        while (JitInfo.GetCompiledMethodCount() != before && waited.Elapsed < _quiesceLimit);
     }
 }

@@ -18,7 +18,7 @@ internal static class LargeMessageRun
     // Big enough for thousands of iterations of the block loops (base64 encoding, body writes), so that they reach
     // their final JIT tier before the measured send.
     private const int WarmupAttachmentBytes = 8 * 1024 * 1024;
-    private static readonly TimeSpan JitSettleTime = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan _jitSettleTime = TimeSpan.FromSeconds(1);
 
     public static async Task<object> RunAsync(Arguments args)
     {
@@ -46,7 +46,7 @@ internal static class LargeMessageRun
 
         // The tiered JIT recompiles the hot send loop in the background for a while after the warm-up; measured
         // before it is done, its code and work memory (about 1 MiB) would count as the send's.
-        await Task.Delay(JitSettleTime, timeout.Token).ConfigureAwait(false);
+        await Task.Delay(_jitSettleTime, timeout.Token).ConfigureAwait(false);
 
         var message = SampleMessages.MimeWithAttachment(attachment);
         long wireBytes = SampleMessages.WireSize(message);

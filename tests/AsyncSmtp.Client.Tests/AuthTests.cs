@@ -7,7 +7,7 @@ namespace AsyncSmtp.Client.Tests;
 
 public class AuthTests
 {
-    private static readonly NetworkCredential Alice = new("alice", "s3cret-pässword");
+    private static readonly NetworkCredential _alice = new("alice", "s3cret-pässword");
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
@@ -25,7 +25,7 @@ public class AuthTests
         var server = new ScriptedServerStream();
         using var client = await ConnectAsync(server, log: log);
         server.On("AUTH PLAIN ", "235 2.7.0 ok");
-        var reply = await client.AuthenticateAsync(Alice, new[] { SmtpAuthMechanism.Plain });
+        var reply = await client.AuthenticateAsync(_alice, new[] { SmtpAuthMechanism.Plain });
         Assert.Equal(235, reply.Code);
         string written = Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(server.Written));
         Assert.Contains("AUTH PLAIN " + B64("\0alice\0s3cret-pässword") + "\r\n", written);
@@ -43,7 +43,7 @@ public class AuthTests
         using var client = await ConnectAsync(server, "250-x\r\n250 AUTH LOGIN");
         server.On("AUTH LOGIN " + B64("alice") + "\r\n", "334 UGFzc3dvcmQ6")
               .On(B64("s3cret-pässword") + "\r\n", "235 welcome");
-        Assert.Equal(235, (await client.AuthenticateAsync(Alice)).Code);
+        Assert.Equal(235, (await client.AuthenticateAsync(_alice)).Code);
     }
 
     /// <summary>Account lockout: one wrong password is one failed login on the wire, not one per mechanism.</summary>
@@ -106,7 +106,7 @@ public class AuthTests
         using var client = await ConnectAsync(server, "250-x\r\n250 AUTH CRAM-MD5 PLAIN");
         server.On("AUTH CRAM-MD5\r\n", refusal)
               .On("AUTH PLAIN ", "535 5.7.8 no");
-        var ex = await Assert.ThrowsAsync<SmtpAuthenticationException>(() => client.AuthenticateAsync(Alice));
+        var ex = await Assert.ThrowsAsync<SmtpAuthenticationException>(() => client.AuthenticateAsync(_alice));
         Assert.Equal(new[] { "CRAM-MD5", "PLAIN" }, ex.MechanismsTried);
         Assert.Contains("CRAM-MD5: " + refusal, ex.Message);
         Assert.Contains("PLAIN: 535 5.7.8 no", ex.Message);
@@ -121,7 +121,7 @@ public class AuthTests
         server.On("AUTH CRAM-MD5\r\n", "334 not base64!")
               .On("*\r\n", "501 5.7.0 cancelled")
               .On("AUTH PLAIN ", "235 ok");
-        await client.AuthenticateAsync(Alice);
+        await client.AuthenticateAsync(_alice);
         Assert.Equal("PLAIN", client.AuthenticationMechanism);
     }
 
@@ -129,10 +129,10 @@ public class AuthTests
     public async Task NoMechanismInCommonOrNoAuthIsNotSupported()
     {
         using var a = await ConnectAsync(new ScriptedServerStream(), "250-x\r\n250 AUTH GSSAPI");
-        var ex = await Assert.ThrowsAsync<SmtpAuthenticationNotSupportedException>(() => a.AuthenticateAsync(Alice));
+        var ex = await Assert.ThrowsAsync<SmtpAuthenticationNotSupportedException>(() => a.AuthenticateAsync(_alice));
         Assert.Contains("GSSAPI", ex.Message);
         using var b = await ConnectAsync(new ScriptedServerStream(), "250 x");
-        await Assert.ThrowsAsync<SmtpAuthenticationNotSupportedException>(() => b.AuthenticateAsync(Alice));
+        await Assert.ThrowsAsync<SmtpAuthenticationNotSupportedException>(() => b.AuthenticateAsync(_alice));
         // A token alone never goes to a password mechanism.
         using var c = await ConnectAsync(new ScriptedServerStream(), "250-x\r\n250 AUTH PLAIN LOGIN");
         await Assert.ThrowsAsync<SmtpAuthenticationNotSupportedException>(

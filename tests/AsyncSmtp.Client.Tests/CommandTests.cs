@@ -95,7 +95,7 @@ public class CommandTests
         Assert.Contains("S: 250 queued", lines);
         Assert.DoesNotContain(lines, l => l.Contains("very private"));
     }
-    private static readonly SmtpEnvelope Message = new("sender@example.com", new SmtpRecipient[] { "rcpt@example.com" });
+    private static readonly SmtpEnvelope _message = new("sender@example.com", new SmtpRecipient[] { "rcpt@example.com" });
 
     private static SmtpContent Body => SmtpContent.FromBytes(System.Text.Encoding.ASCII.GetBytes("body"));
 
@@ -108,7 +108,7 @@ public class CommandTests
               .On("RSET\r\n", "250 reset").On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued");
         await client.ExecuteAsync("MAIL FROM:<probe@example.com>");
         await client.ExecuteAsync("RCPT TO:<probe@example.org>");
-        await client.SendAsync(Message, Body);
+        await client.SendAsync(_message, Body);
         Assert.Contains("RCPT TO:<probe@example.org>\r\nRSET\r\nMAIL FROM:<sender@example.com>", server.Written);
     }
 
@@ -121,8 +121,8 @@ public class CommandTests
               .On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued").On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go")
               .On("\r\n.\r\n", "250 queued");
         await client.MailAsync("probe@example.com");
-        await client.SendAsync(Message, Body);
-        await client.SendAsync(Message, Body);
+        await client.SendAsync(_message, Body);
+        await client.SendAsync(_message, Body);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(server.Written, "RSET"));
     }
 
@@ -135,7 +135,7 @@ public class CommandTests
               .On("DATA\r\n", "354 go").On("\r\n.\r\n", "250 queued");
         await client.ExecuteAsync("HELO me.example");
         Assert.Empty(client.Extensions);
-        await client.SendAsync(Message, Body);
+        await client.SendAsync(_message, Body);
         Assert.DoesNotContain("BDAT", server.Written);
         Assert.EndsWith("MAIL FROM:<sender@example.com>\r\nRCPT TO:<rcpt@example.com>\r\nDATA\r\nbody\r\n.\r\n", server.Written);
         // DATA went in a write of its own: nothing was pipelined.

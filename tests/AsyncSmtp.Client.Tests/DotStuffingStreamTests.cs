@@ -67,9 +67,9 @@ public class DotStuffingStreamTests
     [Fact]
     public async Task GivesTheSameOutputWhateverTheWriteSizes()
     {
-        const string input = ".a\r\n.b\nc\r.d\r\r\n\n.\r\n..\rend.";
-        string whole = await DataAsync(input);
-        for (int piece = 1; piece <= input.Length; piece++) Assert.Equal(whole, await DataAsync(input, piece));
+        const string Input = ".a\r\n.b\nc\r.d\r\r\n\n.\r\n..\rend.";
+        string whole = await DataAsync(Input);
+        for (int piece = 1; piece <= Input.Length; piece++) Assert.Equal(whole, await DataAsync(Input, piece));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace AsyncSmtp.Client.Tests;
 
 public class OAuthTokenCheckTests
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+    private static readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
 
     [Fact]
     public void JsonReaderReadsClaimsAndRefusesWhatIsNotOneObject()
@@ -35,21 +35,21 @@ public class OAuthTokenCheckTests
     [Fact]
     public void AnOpaqueTokenOrAValidTokenPasses()
     {
-        Assert.Null(OAuthTokenCheck.Check("ya29.a0AfH6SMB-opaque", "smtp.gmail.com", Now));
-        Assert.Null(OAuthTokenCheck.Check(Jwt.Entra(), "smtp.office365.com", Now));
+        Assert.Null(OAuthTokenCheck.Check("ya29.a0AfH6SMB-opaque", "smtp.gmail.com", _now));
+        Assert.Null(OAuthTokenCheck.Check(Jwt.Entra(), "smtp.office365.com", _now));
         // A delegated token: the audience Microsoft gives those, and the permission in "scp".
         Assert.Null(OAuthTokenCheck.Check(
             Jwt.Make($$"""{"aud":"https://outlook.office.com/","iss":"{{Jwt.EntraIssuer}}","scp":"SMTP.Send"}"""),
-            "x", Now));
+            "x", _now));
         // Not Microsoft's: the audience and permission rules are Exchange Online's, not applied elsewhere.
         string other = Jwt.Make("""{"aud":"https://mail.example","iss":"https://idp.example"}""");
-        Assert.Null(OAuthTokenCheck.Check(other, "mail.example", Now));
+        Assert.Null(OAuthTokenCheck.Check(other, "mail.example", _now));
     }
 
     [Fact]
     public void AnExpiredTokenIsRefusedWithWhatToDo()
     {
-        var error = OAuthTokenCheck.Check(Jwt.Make("""{"exp":1600000000}"""), "mail.example", Now)!;
+        var error = OAuthTokenCheck.Check(Jwt.Make("""{"exp":1600000000}"""), "mail.example", _now)!;
         Assert.Contains("expired at 2020-09-13 12:26:40Z", error.Message);
         Assert.Contains("script block", error.RecommendedAction);
         Assert.Null(error.Response);
@@ -58,18 +58,18 @@ public class OAuthTokenCheckTests
     [Fact]
     public void AMicrosoftGraphTokenIsNotForSmtp()
     {
-        var error = OAuthTokenCheck.Check(Jwt.Entra("https://graph.microsoft.com"), "127.0.0.1", Now)!;
+        var error = OAuthTokenCheck.Check(Jwt.Entra("https://graph.microsoft.com"), "127.0.0.1", _now)!;
         Assert.Contains("https://graph.microsoft.com", error.Message);
         Assert.Contains("https://outlook.office365.com/.default", error.RecommendedAction);
         // Known by the server's name too, whoever issued the token.
-        var byHost = OAuthTokenCheck.Check(Jwt.Make("""{"aud":"api://other"}"""), "smtp.office365.com", Now)!;
+        var byHost = OAuthTokenCheck.Check(Jwt.Make("""{"aud":"api://other"}"""), "smtp.office365.com", _now)!;
         Assert.Contains("not for Exchange Online", byHost.Message);
     }
 
     [Fact]
     public void ATokenWithoutSmtpPermissionIsRefused()
     {
-        var error = OAuthTokenCheck.Check(Jwt.Entra(roles: "[\"Mail.Send\"]"), "smtp.office365.com", Now)!;
+        var error = OAuthTokenCheck.Check(Jwt.Entra(roles: "[\"Mail.Send\"]"), "smtp.office365.com", _now)!;
         Assert.Contains("neither SMTP.Send nor SMTP.SendAsApp", error.Message);
         Assert.Contains("SMTP.SendAsApp", error.RecommendedAction);
     }

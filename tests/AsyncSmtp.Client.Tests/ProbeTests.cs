@@ -13,7 +13,7 @@ public class ProbeTests
         new SmtpProbe(options, probe ?? new SmtpProbeOptions()).RunAsync();
 
     /// <summary>The stages of a check that stops after EHLO (or needs no more): connect, greet, EHLO, QUIT.</summary>
-    private static readonly SmtpProbeStage[] ShortCheck =
+    private static readonly SmtpProbeStage[] _shortCheck =
         { SmtpProbeStage.Connect, SmtpProbeStage.Greeting, SmtpProbeStage.Ehlo, SmtpProbeStage.Quit };
 
     private static SmtpProbeStage[] Stages(SmtpProbeReport report) => report.Timings.Select(t => t.Key).ToArray();
@@ -165,7 +165,7 @@ public class ProbeTests
         Assert.True(report.Passed);
         Assert.Equal(SmtpTlsMode.Implicit, report.TlsMode);
         Assert.True(report.Tls!.CertificateValid);
-        Assert.Equal(ShortCheck, Stages(report));
+        Assert.Equal(_shortCheck, Stages(report));
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public class ProbeTests
         await using var server = Serve();
         var report = await Probe(Options(server), new SmtpProbeOptions { QuitAfter = SmtpProbeStage.Ehlo });
         Assert.True(report.Passed);
-        Assert.Equal(ShortCheck, Stages(report));
+        Assert.Equal(_shortCheck, Stages(report));
         Assert.DoesNotContain("STARTTLS", server.Commands);
         Assert.Equal("QUIT", server.Commands[server.Commands.Count - 1]);
     }

@@ -47,11 +47,11 @@ public class ReplyReaderTests
     [Fact]
     public async Task GivesTheSameReplyWhateverTheChunking()
     {
-        const string raw = "250-test.example greets you\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250 2.0.0 AUTH PLAIN\r\n";
-        var whole = await ReadAsync(raw);
-        for (int chunk = 1; chunk <= raw.Length; chunk++)
+        const string Raw = "250-test.example greets you\r\n250-PIPELINING\r\n250-SIZE 1000\r\n250 2.0.0 AUTH PLAIN\r\n";
+        var whole = await ReadAsync(Raw);
+        for (int chunk = 1; chunk <= Raw.Length; chunk++)
         {
-            var split = await ReadAsync(raw, chunk);
+            var split = await ReadAsync(Raw, chunk);
             Assert.Equal(whole.Code, split.Code);
             Assert.Equal(whole.Lines, split.Lines);
         }

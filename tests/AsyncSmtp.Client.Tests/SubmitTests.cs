@@ -66,6 +66,26 @@ public class SubmitTests
     }
 
     [Fact]
+    public async Task FlushWaitsForTheVerdictAnotherCallerIsReading()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("RCPT TO:<r1@x>\r\nDATA\r\n", "250 ok\r\n250 ok\r\n354 go").SilentOn("\r\n.\r\n")
+              .On("NOOP\r\n", "250 2.0.0 noop ok");
+        var first = await client.SubmitAsync(Envelope("r1@x"), Text("one"));
+        // A second pipeline on the same client: its NOOP sends the held end of data and waits for the reply.
+        var noop = client.NoopAsync();
+        Assert.True(first.EndOfDataWritten);
+        var flush = client.FlushAsync();
+        Assert.False(flush.IsCompleted);
+        server.Send("250 queued 1\r\n");
+        await flush;
+        Assert.True(first.Result.IsCompleted);
+        Assert.Equal("queued 1", (await first.Result).Response.Message);
+        Assert.Equal("2.0.0 noop ok", (await noop).Message);
+    }
+
+    [Fact]
     public async Task ALostConnectionFailsThePendingMessage()
     {
         var server = new ScriptedServerStream();

@@ -10,7 +10,7 @@ public sealed record AiosmtpdMessage(
     IReadOnlyList<string> RcptOptions, string? HeloName, bool ExtendedSmtp, bool Encrypted,
     string? AuthenticatedUser, byte[] Content)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Waits for the recorded message whose content contains <paramref name="token"/>.</summary>
     public static async Task<AiosmtpdMessage> WaitForAsync(InteropServer aiosmtpd, string token)
@@ -18,7 +18,7 @@ public sealed record AiosmtpdMessage(
         byte[] needle = Encoding.UTF8.GetBytes(token);
         var seen = new HashSet<string>();
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
+        while (clock.Elapsed < _timeout)
         {
             // The .json is written last, so a message with a .json is complete.
             foreach (string facts in Directory.EnumerateFiles(aiosmtpd.MailDirectory, "*.json"))
@@ -29,7 +29,7 @@ public sealed record AiosmtpdMessage(
             }
             await Task.Delay(100).ConfigureAwait(false);
         }
-        throw new Xunit.Sdk.XunitException($"no message with {token} recorded in {aiosmtpd.MailDirectory} within {Timeout.TotalSeconds} s");
+        throw new Xunit.Sdk.XunitException($"no message with {token} recorded in {aiosmtpd.MailDirectory} within {_timeout.TotalSeconds} s");
     }
 
     private static AiosmtpdMessage Read(string path, byte[] content)

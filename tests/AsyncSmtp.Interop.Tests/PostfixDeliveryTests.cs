@@ -116,16 +116,16 @@ public sealed class PostfixDeliveryTests : InteropTest
     {
         var log = new ProtocolLog();
         using var client = await ConnectAsync(log);
-        const string recipient = "пользователь@example.test";
-        const string sender = "josé@example.test";
-        var message = TestMessage.Create(sender, recipient, "Адрес в UTF-8.\r\n", "Grüße");
+        const string Recipient = "пользователь@example.test";
+        const string Sender = "josé@example.test";
+        var message = TestMessage.Create(Sender, Recipient, "Адрес в UTF-8.\r\n", "Grüße");
 
-        var result = await SendAsync(client, message, new SmtpEnvelope(sender, new SmtpRecipient[] { recipient }));
+        var result = await SendAsync(client, message, new SmtpEnvelope(Sender, new SmtpRecipient[] { Recipient }));
 
-        Assert.Equal(new[] { recipient }, result.AcceptedRecipients);
+        Assert.Equal(new[] { Recipient }, result.AcceptedRecipients);
         Assert.Contains("SMTPUTF8", log.Command("MAIL FROM"));
-        byte[] delivered = await AssertDeliveredAsync(message, recipient);
-        Assert.Contains($"Delivered-To: {recipient}\n", Encoding.UTF8.GetString(delivered));
+        byte[] delivered = await AssertDeliveredAsync(message, Recipient);
+        Assert.Contains($"Delivered-To: {Recipient}\n", Encoding.UTF8.GetString(delivered));
         await client.QuitAsync(Timeout);
     }
 

@@ -6,10 +6,10 @@ namespace AsyncSmtp.Interop.Tests;
 /// <summary>Finds messages postfix delivered into the sink maildir (new/), by a unique token.</summary>
 public static class PostfixMaildir
 {
-    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan _deliveryTimeout = TimeSpan.FromSeconds(30);
 
     // The maildir keeps the mail of every earlier run; only files delivered during this one are read.
-    private static readonly DateTime RunStart = Process.GetCurrentProcess().StartTime.ToUniversalTime().AddSeconds(-10);
+    private static readonly DateTime _runStart = Process.GetCurrentProcess().StartTime.ToUniversalTime().AddSeconds(-10);
 
     /// <summary>
     /// Waits until <paramref name="count"/> delivered files contain <paramref name="token"/> in their first
@@ -27,15 +27,15 @@ public static class PostfixMaildir
         {
             foreach (string file in Directory.EnumerateFiles(newDir))
             {
-                if (!seen.Add(file) || File.GetLastWriteTimeUtc(file) < RunStart) continue;
+                if (!seen.Add(file) || File.GetLastWriteTimeUtc(file) < _runStart) continue;
                 // Files appear in new/ only once complete (maildir delivers into tmp/ and renames).
                 if (!await HeadContainsAsync(file, needle).ConfigureAwait(false)) continue;
                 byte[] content = await File.ReadAllBytesAsync(file).ConfigureAwait(false);
                 if (accept is null || accept(content)) found.Add(content);
             }
             if (found.Count >= count) break;
-            if (clock.Elapsed > DeliveryTimeout)
-                throw new Xunit.Sdk.XunitException($"{found.Count} of {count} message(s) with {token} delivered to {newDir} within {DeliveryTimeout.TotalSeconds} s; see /var/log/postfix.log");
+            if (clock.Elapsed > _deliveryTimeout)
+                throw new Xunit.Sdk.XunitException($"{found.Count} of {count} message(s) with {token} delivered to {newDir} within {_deliveryTimeout.TotalSeconds} s; see /var/log/postfix.log");
             if (!flushed && clock.Elapsed > TimeSpan.FromSeconds(5))
             {
                 // A message deferred for a moment waits in the queue; ask postfix to try again now.

@@ -55,26 +55,26 @@ public sealed class AttachmentTests : IDisposable
     [Fact]
     public async Task Utf8_file_names_round_trip()
     {
-        const string name = "Übersicht – März 2025 日本.xlsx";
-        var sent = await Sent.ContentOf(WithAttachments(_dir.File(name, new byte[] { 1, 2, 3 })));
+        const string Name = "Übersicht – März 2025 日本.xlsx";
+        var sent = await Sent.ContentOf(WithAttachments(_dir.File(Name, new byte[] { 1, 2, 3 })));
 
         var attachment = (MimePart)sent.Message.Attachments.Single();
-        Assert.Equal(name, attachment.FileName);
+        Assert.Equal(Name, attachment.FileName);
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", attachment.ContentType.MimeType);
     }
 
     [Fact]
     public async Task A_non_ascii_name_is_written_as_rfc2231_filename_and_rfc2047_name_for_old_clients()
     {
-        const string name = "Prüfbericht März.pdf";
-        var sent = await Sent.ContentOf(WithAttachments(_dir.File(name, new byte[] { 1 })));
+        const string Name = "Prüfbericht März.pdf";
+        var sent = await Sent.ContentOf(WithAttachments(_dir.File(Name, new byte[] { 1 })));
 
         var unfolded = sent.Text.Replace("\r\n ", " ").Replace("\r\n\t", " ");
         Assert.Matches(@"Content-Disposition: attachment;\s*filename\*(0\*)?=[\w-]+''Pr%", unfolded);
         Assert.Matches(@"Content-Type: application/pdf;\s*name=""=\?[\w-]+\?[bBqQ]\?Pr", unfolded);
         var attachment = (MimePart)sent.Message.Attachments.Single();
-        Assert.Equal(name, attachment.ContentDisposition!.FileName);
-        Assert.Equal(name, attachment.ContentType.Name);
+        Assert.Equal(Name, attachment.ContentDisposition!.FileName);
+        Assert.Equal(Name, attachment.ContentType.Name);
     }
 
     [Fact]

@@ -91,10 +91,10 @@ public class CreateTests
     [Fact]
     public async Task Utf8_subject_is_encoded_as_rfc2047_and_decodes_back()
     {
-        const string subject = "Grüße aus Köln — 日本語 🎉";
-        var sent = await Sent.Of(Spec(s => s.Subject = subject));
+        const string Subject = "Grüße aus Köln — 日本語 🎉";
+        var sent = await Sent.Of(Spec(s => s.Subject = Subject));
 
-        Assert.Equal(subject, sent.Message.Subject);
+        Assert.Equal(Subject, sent.Message.Subject);
         Assert.Contains("Subject: =?utf-8?", sent.Text);
         Assert.All(sent.Bytes, b => Assert.True(b < 0x80, "an ASCII-only message carries no 8-bit byte"));
     }
@@ -109,13 +109,13 @@ public class CreateTests
     [Fact]
     public async Task Plain_body_is_utf8_text()
     {
-        const string body = "Hallo Jörg,\nline two\n";
-        var sent = await Sent.Of(Spec(s => s.Body = body));
+        const string Body = "Hallo Jörg,\nline two\n";
+        var sent = await Sent.Of(Spec(s => s.Body = Body));
 
         var part = Assert.IsType<TextPart>(sent.Message.Body);
         Assert.Equal("text/plain", part.ContentType.MimeType);
         Assert.Equal("utf-8", part.ContentType.Charset);
-        Assert.Equal(body, Lf(part.Text));
+        Assert.Equal(Body, Lf(part.Text));
     }
 
     [Fact]

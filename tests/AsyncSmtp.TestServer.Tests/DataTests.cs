@@ -12,11 +12,11 @@ public sealed class DataTests
         await using var server = SmtpTestServer.StartNew();
         await using var client = await RawSmtpClient.OpenDataAsync(server);
 
-        const string wire = "..leading dot\r\n..\r\n...\r\nmiddle.\r\n..x\r\n";
-        Assert.StartsWith("250 ", await client.CommandAsync(wire + "."));
+        const string Wire = "..leading dot\r\n..\r\n...\r\nmiddle.\r\n..x\r\n";
+        Assert.StartsWith("250 ", await client.CommandAsync(Wire + "."));
 
         var message = await server.WaitForMessageAsync(_wait);
-        Assert.Equal(wire, Encoding.UTF8.GetString(message.RawData));
+        Assert.Equal(Wire, Encoding.UTF8.GetString(message.RawData));
         Assert.Equal(".leading dot\r\n.\r\n..\r\nmiddle.\r\n.x\r\n", message.Text);
     }
 
@@ -27,11 +27,11 @@ public sealed class DataTests
         await using var client = await RawSmtpClient.OpenDataAsync(server);
 
         // A smuggling attempt: "\n.\r\n" and "\r\n.\n" are not the end of the data.
-        const string wire = "a\n.\r\nMAIL FROM:<evil@x>\r\nb\r\n.\nc\r\n";
-        Assert.StartsWith("250 ", await client.CommandAsync(wire + "."));
+        const string Wire = "a\n.\r\nMAIL FROM:<evil@x>\r\nb\r\n.\nc\r\n";
+        Assert.StartsWith("250 ", await client.CommandAsync(Wire + "."));
 
         var message = await server.WaitForMessageAsync(_wait);
-        Assert.Equal(wire, Encoding.UTF8.GetString(message.RawData));
+        Assert.Equal(Wire, Encoding.UTF8.GetString(message.RawData));
         // "\r\n.\nc" is a line starting with a dot, so that dot is transparency and goes.
         Assert.Equal("a\n.\r\nMAIL FROM:<evil@x>\r\nb\r\n\nc\r\n", message.Text);
         Assert.DoesNotContain("MAIL FROM:<evil@x>", server.Commands);

@@ -24,6 +24,7 @@ public sealed class DeliveryJournal : IDisposable
         _file = file;
     }
 
+    /// <summary>The journal file, as given to Open: where a rerun must point to skip what this run sent.</summary>
     public string Path { get; }
 
     /// <summary>
@@ -86,6 +87,9 @@ public sealed class DeliveryJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the file. Every line written is already with the operating system, so nothing is lost by closing.
+    /// </summary>
     public void Dispose()
     {
         lock (_gate) _file.Dispose();

@@ -18,6 +18,7 @@ public sealed class DeliveryOutcome
     /// <summary>The message's position in the order it was added, from 0; outcomes come out in this order.</summary>
     public int Index { get; }
 
+    /// <summary>The Message-Id the journal knows the message by: how a rerun recognises it.</summary>
     public string MessageId { get; }
 
     /// <summary>What the caller attached to the message when adding it.</summary>

@@ -6,6 +6,9 @@ namespace AsyncSmtp.Client.Delivery;
 /// <summary>One line of the delivery journal: a message's outcome (or state) as known at <see cref="Time"/>.</summary>
 public sealed class JournalEntry
 {
+    /// <summary>
+    /// An entry for the message <paramref name="messageId"/> in <paramref name="status"/>, stamped now.
+    /// </summary>
     public JournalEntry(string messageId, DeliveryStatus status, IReadOnlyList<string> recipients)
     {
         MessageId = messageId ?? throw new ArgumentNullException(nameof(messageId));
@@ -13,8 +16,10 @@ public sealed class JournalEntry
         Recipients = recipients ?? throw new ArgumentNullException(nameof(recipients));
     }
 
+    /// <summary>The Message-Id the entry is about; the last entry for an id is that message's outcome.</summary>
     public string MessageId { get; }
 
+    /// <summary>What became of the message; a rerun sends again only what the server cannot have.</summary>
     public DeliveryStatus Status { get; }
 
     /// <summary>
@@ -22,6 +27,9 @@ public sealed class JournalEntry
     /// </summary>
     public IReadOnlyList<string> Recipients { get; }
 
+    /// <summary>
+    /// The recipients the server refused, each with its reply, so a report can say who did not get it and why.
+    /// </summary>
     public IReadOnlyList<SmtpRecipientRefusedException> RejectedRecipients { get; set; } =
         Array.Empty<SmtpRecipientRefusedException>();
 
@@ -31,8 +39,10 @@ public sealed class JournalEntry
     /// <summary>The caller's error identifier for a failed or uncertain message.</summary>
     public string? ErrorId { get; set; }
 
+    /// <summary>How many times the message was handed to a server, retries included.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>When the outcome was known (UTC), so the journal reads as a history.</summary>
     public DateTimeOffset Time { get; set; } = DateTimeOffset.UtcNow;
 
     /// <summary>The entry as one JSON object on one line (no line break inside: every string is escaped).</summary>

@@ -16,6 +16,10 @@ public sealed class RetryPolicy
     private readonly object _gate = new();
     private readonly Random _random;
 
+    /// <summary>
+    /// A policy that retries a message at most <paramref name="maxRetry"/> times, first after <paramref
+    /// name="firstDelay"/> and doubling; <paramref name="seed"/> fixes the jitter, for tests.
+    /// </summary>
     public RetryPolicy(int maxRetry, TimeSpan firstDelay, int? seed = null)
     {
         if (maxRetry < 0) throw new ArgumentOutOfRangeException(nameof(maxRetry), "MaxRetry cannot be negative.");

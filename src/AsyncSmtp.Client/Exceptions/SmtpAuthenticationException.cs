@@ -8,6 +8,11 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public sealed class SmtpAuthenticationException : SmtpCommandException
 {
+    /// <summary>
+    /// A failed login: <paramref name="response"/> is the server's last reply (null when the client stopped first),
+    /// <paramref name="mechanismsTried"/> the SASL names tried in order, <paramref name="recommendedAction"/> what the
+    /// user can do when the client knows.
+    /// </summary>
     public SmtpAuthenticationException(string message, SmtpResponse? response, IReadOnlyList<string> mechanismsTried,
         string? recommendedAction = null)
         : base(message, response)

@@ -7,6 +7,10 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public abstract class SmtpCommandException : SmtpException
 {
+    /// <summary>
+    /// For the refusals that leave the connection usable; <paramref name="response"/> is the refusing reply, if a reply
+    /// refused.
+    /// </summary>
     protected SmtpCommandException(string message, SmtpResponse? response = null, Exception? innerException = null)
         : base(message, response, innerException) { }
 }

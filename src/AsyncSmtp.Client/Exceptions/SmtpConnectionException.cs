@@ -6,6 +6,10 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public abstract class SmtpConnectionException : SmtpException
 {
+    /// <summary>
+    /// For the failures that end the connection; <paramref name="response"/> is the reply that ended it (a 421), if
+    /// any.
+    /// </summary>
     protected SmtpConnectionException(string message, SmtpResponse? response = null, Exception? innerException = null)
         : base(message, response, innerException) { }
 }

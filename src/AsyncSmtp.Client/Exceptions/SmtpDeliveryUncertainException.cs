@@ -8,6 +8,9 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public sealed class SmtpDeliveryUncertainException : SmtpConnectionException
 {
+    /// <summary>
+    /// A message left uncertain when <paramref name="connectionError"/> ended the connection after its end of data.
+    /// </summary>
     public SmtpDeliveryUncertainException(Exception connectionError)
         : base("The message was sent in full but its final reply never came (" + connectionError?.Message +
                "); the server may have accepted it, so it is not sent again.", null, connectionError)

@@ -7,6 +7,9 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public abstract class SmtpException : Exception
 {
+    /// <summary>
+    /// The common part of every engine error: the message (never a secret) and the reply involved, if any.
+    /// </summary>
     protected SmtpException(string message, SmtpResponse? response = null, Exception? innerException = null)
         : base(message, innerException)
     {
@@ -19,6 +22,9 @@ public abstract class SmtpException : Exception
     /// <summary>The reply code, or -1 when no reply was involved.</summary>
     public int Code => Response?.Code ?? -1;
 
+    /// <summary>
+    /// The RFC 3463 code of the reply ("5.1.1"), which says more precisely than the reply code what went wrong.
+    /// </summary>
     public string? EnhancedStatusCode => Response?.EnhancedStatusCode;
 
     /// <summary>The server's text, when a reply was involved.</summary>

@@ -3,6 +3,10 @@ namespace AsyncSmtp.Client;
 /// <summary>The TLS handshake or the certificate validation failed, or the server refused STARTTLS.</summary>
 public sealed class SmtpTlsException : SmtpConnectException
 {
+    /// <summary>
+    /// A failed handshake or certificate check; <paramref name="details"/> is what the handshake showed, when it got
+    /// that far.
+    /// </summary>
     public SmtpTlsException(string message, Exception? innerException = null, SmtpTlsDetails? details = null)
         : base(message, null, innerException)
     {

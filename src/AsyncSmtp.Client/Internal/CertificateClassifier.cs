@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 
 namespace AsyncSmtp.Client.Internal;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace AsyncSmtp.Client.Internal;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
@@ -11,8 +10,8 @@ namespace AsyncSmtp.Client.Internal;
 /// </summary>
 internal static class EhloName
 {
-    private static readonly Regex Ipv4 = new(@"^\d{1,3}(\.\d{1,3}){3}$", RegexOptions.CultureInvariant);
-    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
+    private static readonly Regex _ipv4 = new(@"^\d{1,3}(\.\d{1,3}){3}$", RegexOptions.CultureInvariant);
+    private static readonly IdnMapping _idn = new() { UseStd3AsciiRules = true };
 
     /// <exception cref="SmtpArgumentException">The name is neither a domain name nor an address literal.</exception>
     public static void Require(string name, string argumentName)
@@ -33,7 +32,7 @@ internal static class EhloName
             return IPAddress.TryParse(inner.Substring(5), out var v6)
                 && v6.AddressFamily == AddressFamily.InterNetworkV6;
         }
-        return Ipv4.IsMatch(inner) && IPAddress.TryParse(inner, out _);
+        return _ipv4.IsMatch(inner) && IPAddress.TryParse(inner, out _);
     }
 
     private static string? Problem(string name)
@@ -62,7 +61,7 @@ internal static class EhloName
     {
         try
         {
-            return string.Equals(Idn.GetAscii(Idn.GetUnicode(label)), label, StringComparison.OrdinalIgnoreCase);
+            return string.Equals(_idn.GetAscii(_idn.GetUnicode(label)), label, StringComparison.OrdinalIgnoreCase);
         }
         catch (ArgumentException)
         {
@@ -74,7 +73,7 @@ internal static class EhloName
     {
         try
         {
-            return Idn.GetAscii(name);
+            return _idn.GetAscii(name);
         }
         catch (ArgumentException)
         {

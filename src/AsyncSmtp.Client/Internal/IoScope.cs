@@ -41,12 +41,12 @@ internal sealed class IoScope : IDisposable
     {
         if (_timeout == Timeout.InfiniteTimeSpan) return;
         long now = Stopwatch.GetTimestamp();
-        if (_armedAt != 0 && now - _armedAt < RearmInterval) return;
+        if (_armedAt != 0 && now - _armedAt < _rearmInterval) return;
         _armedAt = now;
         _cts.CancelAfter(_timeout);
     }
 
-    private static readonly long RearmInterval = Stopwatch.Frequency / 200;
+    private static readonly long _rearmInterval = Stopwatch.Frequency / 200;
 
     /// <summary>
     /// For an exception filter: whether <paramref name="ex"/> becomes another exception (the engine's typed

@@ -11,7 +11,7 @@ internal sealed class ReplyReader
     public const int MaxLineLength = 8192;
     public const int MaxReplyLength = 32768;
 
-    private static readonly Encoding Utf8 = new UTF8Encoding(false, false);
+    private static readonly Encoding _utf8 = new UTF8Encoding(false, false);
 
     // A plain array, not a pooled one: a read aborted from another thread may still be writing into it.
     private readonly byte[] _buffer = new byte[2 * MaxLineLength];
@@ -88,7 +88,7 @@ internal sealed class ReplyReader
     {
         int contentLength = length - 1; // without LF
         if (contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r') contentLength--;
-        string line = Utf8.GetString(buffer, offset, contentLength);
+        string line = _utf8.GetString(buffer, offset, contentLength);
         LineObserver?.Invoke(line);
         if (contentLength < 3 || !IsDigit(buffer[offset]) || !IsDigit(buffer[offset + 1]) || !IsDigit(buffer[offset + 2]))
             throw new SmtpProtocolException($"Malformed reply line: '{Printable(line)}'.");

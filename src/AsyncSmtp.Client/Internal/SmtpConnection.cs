@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 
 namespace AsyncSmtp.Client.Internal;
@@ -11,7 +10,7 @@ namespace AsyncSmtp.Client.Internal;
 /// </summary>
 internal sealed class SmtpConnection
 {
-    private static readonly Encoding Utf8 = new UTF8Encoding(false);
+    private static readonly Encoding _utf8 = new UTF8Encoding(false);
 
     private readonly SmtpTransport _transport;
     private readonly Action<SmtpLogEntry>? _logger;
@@ -80,7 +79,7 @@ internal sealed class SmtpConnection
     {
         await ThrowIfUnaskedReplyAsync(io, activity).ConfigureAwait(false);
         int length = leading?.Count ?? 0;
-        for (int n = 0; n < lines.Count; n++) length += Utf8.GetByteCount(lines[n]) + 2;
+        for (int n = 0; n < lines.Count; n++) length += _utf8.GetByteCount(lines[n]) + 2;
         byte[] buffer = CommandBuffer(length);
         int offset = 0;
         if (leading is { } held)
@@ -96,7 +95,7 @@ internal sealed class SmtpConnection
     public async Task WriteCommandAsync(IoScope io, string line, string activity, int secretFrom = -1)
     {
         await ThrowIfUnaskedReplyAsync(io, activity).ConfigureAwait(false);
-        int length = Utf8.GetByteCount(line) + 2;
+        int length = _utf8.GetByteCount(line) + 2;
         byte[] buffer = CommandBuffer(length);
         Encode(line, buffer, 0, secretFrom);
         await WriteAsync(io, buffer, 0, length, activity).ConfigureAwait(false);
@@ -240,7 +239,7 @@ internal sealed class SmtpConnection
     /// <summary>The line and its CRLF into the buffer, logged (security rule 7: a secret as asterisks); returns the length.</summary>
     private int Encode(string line, byte[] buffer, int offset, int secretFrom)
     {
-        int length = Utf8.GetBytes(line, 0, line.Length, buffer, offset);
+        int length = _utf8.GetBytes(line, 0, line.Length, buffer, offset);
         buffer[offset + length] = (byte)'\r';
         buffer[offset + length + 1] = (byte)'\n';
         if (_logger is not null) Log(SmtpLogDirection.Client, secretFrom < 0 ? line : line.Substring(0, secretFrom) + "********");

@@ -68,12 +68,12 @@ public sealed class DeliveryJournalTests : IDisposable
     [Fact]
     public void Strings_with_quotes_control_characters_and_non_ascii_round_trip()
     {
-        const string odd = "id\"with\\odd\r\n\u0001chars-é@x";
+        const string Odd = "id\"with\\odd\r\n\u0001chars-é@x";
         var reply = new SmtpResponse(550, new[] { "5.1.1 \"no\" such user" });
         var rejected = new SmtpRecipientRefusedException("bad@x", reply);
         using (var journal = DeliveryJournal.Open(_path))
         {
-            journal.Record(new JournalEntry(odd, DeliveryStatus.Accepted, new[] { "ü@x" })
+            journal.Record(new JournalEntry(Odd, DeliveryStatus.Accepted, new[] { "ü@x" })
             {
                 RejectedRecipients = new[] { rejected },
                 Response = "2.0.0 Ok: queued as 1\nsecond line",
@@ -82,7 +82,7 @@ public sealed class DeliveryJournalTests : IDisposable
 
         Assert.Single(ReadShared());
         using var reopened = DeliveryJournal.Open(_path);
-        Assert.Equal(new[] { "ü@x" }, reopened.Find(odd)!.Recipients);
+        Assert.Equal(new[] { "ü@x" }, reopened.Find(Odd)!.Recipients);
     }
 
     [Fact]

@@ -145,8 +145,8 @@ internal sealed class SaslAuthenticator(
         }
 
         // Like Gmail: a JSON error as a challenge; the client answers with an empty line, then 535.
-        const string error = """{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}""";
-        return await BearerErrorAsync(error, string.Empty).ConfigureAwait(false);
+        const string Error = """{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}""";
+        return await BearerErrorAsync(Error, string.Empty).ConfigureAwait(false);
     }
 
     /// <summary>

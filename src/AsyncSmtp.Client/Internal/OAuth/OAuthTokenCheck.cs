@@ -10,12 +10,12 @@ namespace AsyncSmtp.Client.Internal.OAuth;
 internal static class OAuthTokenCheck
 {
     /// <summary>Exchange Online as an audience: app-only tokens, delegated tokens, and its application id.</summary>
-    private static readonly string[] ExchangeOnlineAudiences =
+    private static readonly string[] _exchangeOnlineAudiences =
     {
         "https://outlook.office365.com", "https://outlook.office.com", "00000002-0000-0ff1-ce00-000000000000",
     };
 
-    private static readonly string[] SmtpPermissions = { "SMTP.Send", "SMTP.SendAsApp" };
+    private static readonly string[] _smtpPermissions = { "SMTP.Send", "SMTP.SendAsApp" };
 
     /// <summary>Null when the token may be sent; otherwise why not, and what to do.</summary>
     public static SmtpAuthenticationException? Check(string token, string? serverHost, DateTimeOffset now)
@@ -33,7 +33,7 @@ internal static class OAuthTokenCheck
                 "(https://outlook.office365.com); it was not sent.",
                 "Request the token for Exchange Online: scope https://outlook.office365.com/.default for an app, " +
                 "https://outlook.office.com/SMTP.Send for a user (a Microsoft Graph token does not work for SMTP).");
-        if (!claims.Permissions.Any(p => SmtpPermissions.Contains(p, StringComparer.OrdinalIgnoreCase)))
+        if (!claims.Permissions.Any(p => _smtpPermissions.Contains(p, StringComparer.OrdinalIgnoreCase)))
             return new SmtpAuthenticationException(
                 "The OAuth token grants neither SMTP.Send nor SMTP.SendAsApp; it was not sent.",
                 "Give the app the Office 365 Exchange Online API permission SMTP.SendAsApp (application) or " +
@@ -51,7 +51,7 @@ internal static class OAuthTokenCheck
         host.TrimEnd('.').EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
 
     private static bool IsExchangeOnline(string audience) =>
-        ExchangeOnlineAudiences.Contains(audience.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+        _exchangeOnlineAudiences.Contains(audience.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
 
     private static string Describe(IReadOnlyList<string> audiences) =>
         audiences.Count == 0 ? "no audience" : string.Join(", ", audiences);

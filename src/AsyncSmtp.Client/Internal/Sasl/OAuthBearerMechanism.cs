@@ -6,12 +6,12 @@ namespace AsyncSmtp.Client.Internal.Sasl;
 /// </summary>
 internal sealed class OAuthBearerMechanism(string userName, string token) : BearerTokenMechanism(userName, token)
 {
-    private static readonly byte[] Kvsep = { 0x01 };
+    private static readonly byte[] _kvsep = { 0x01 };
 
     public override string Name => "OAUTHBEARER";
 
     public override byte[]? InitialResponse() =>
         Utf8.GetBytes("n,a=" + Gs2Name.Escape(UserName) + ",\u0001auth=Bearer " + Token + "\u0001\u0001");
 
-    protected override byte[] ErrorAcknowledgement => Kvsep;
+    protected override byte[] ErrorAcknowledgement => _kvsep;
 }

@@ -34,10 +34,14 @@ internal sealed class ScramMechanism : SaslMechanism
         _clientNonce = clientNonce ?? NewNonce();
     }
 
+    /// <param name="userName">The user name, sent (SASLprep'd) in the first message.</param>
+    /// <param name="password">The password, never sent: it only derives the proof.</param>
     /// <param name="clientNonce">For tests with the RFC's example exchange; random otherwise.</param>
     public static ScramMechanism Sha256(string userName, string password, string? clientNonce = null) =>
         new("SCRAM-SHA-256", key => new HMACSHA256(key), SHA256.Create, userName, password, clientNonce);
 
+    /// <param name="userName">The user name, sent (SASLprep'd) in the first message.</param>
+    /// <param name="password">The password, never sent: it only derives the proof.</param>
     /// <param name="clientNonce">For tests with the RFC's example exchange; random otherwise.</param>
     public static ScramMechanism Sha1(string userName, string password, string? clientNonce = null) =>
         new("SCRAM-SHA-1", key => new HMACSHA1(key), SHA1.Create, userName, password, clientNonce);
