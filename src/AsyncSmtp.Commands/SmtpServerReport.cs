@@ -39,8 +39,8 @@ public sealed class SmtpServerReport
         Esmtp = probe.Esmtp;
         StartTlsOffered = probe.StartTlsOffered;
         TlsMode = probe.TlsMode == SmtpTlsMode.None ? "None" : probe.TlsMode.ToString();
-        ExtensionsBeforeTls = probe.ExtensionsBeforeTls.Select(e => new SmtpExtension(e)).ToArray();
-        Extensions = probe.Extensions.Select(e => new SmtpExtension(e)).ToArray();
+        ExtensionsBeforeTls = probe.ExtensionsBeforeTls.ToArray();
+        Extensions = probe.Extensions.ToArray();
         AuthMechanismsBeforeTls = probe.ExtensionsBeforeTls.AuthMechanisms.ToArray();
         AuthMechanisms = probe.Extensions.AuthMechanisms.ToArray();
         if (probe.Tls is { } tls)
