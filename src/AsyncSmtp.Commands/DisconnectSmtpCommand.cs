@@ -14,6 +14,11 @@ public sealed class DisconnectSmtpCommand : AsyncPSCmdlet
     protected override void ProcessRecord()
     {
         var session = Session;
-        RunOnPump(session.CloseAsync);
+        object caller = SessionTurns.Caller;
+        RunOnPump(ct => session.Turns.RunAsync(caller, async () =>
+        {
+            await session.CloseAsync(ct).ConfigureAwait(false);
+            return true;
+        }, ct));
     }
 }

@@ -38,12 +38,14 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
             return;
         }
         var session = Session;
+        object caller = SessionTurns.Caller;
         RunOnPump(async ct =>
         {
             SmtpResponse reply;
             try
             {
-                reply = await session.Client.ExecuteAsync(command, ct).ConfigureAwait(false);
+                reply = await session.Turns.RunAsync(caller, () => session.Client.ExecuteAsync(command, ct), ct)
+                    .ConfigureAwait(false);
             }
             catch (Client.SmtpCommandException refused)
             {

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Management.Automation;
 using DeliveryNotificationOptions = System.Net.Mail.DeliveryNotificationOptions;
@@ -122,10 +121,13 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private readonly List<string> _pipedFiles = new();
     private bool _messageGiven;
     private bool _inputSeen;
+    private object _caller = null!;
+    private readonly HashSet<SmtpSession> _turnsTaken = new();
 
     protected override void BeginProcessingCore()
     {
         _notify = ToNotify(DeliveryNotificationOption);
+        _caller = SessionTurns.Caller;
         // Only parameters from the command line are bound yet: a -Message seen later came through the pipeline.
         _messageGiven = Message is not null;
     }
@@ -140,10 +142,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         if (session is null && _oneShotOptions is null)
             _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
 
-        var approved = new List<OutgoingMessage>();
-        foreach (var message in PrepareMessages())
-            if (ShouldProcess(message.Describe(), "Send")) approved.Add(message);
-        if (approved.Count > 0) Send(session, approved);
+        // Messages to send and errors of messages that could not be read, in their order.
+        var items = new List<object>();
+        foreach (var item in PrepareMessages())
+            if (item is ErrorRecord || ShouldProcess(((OutgoingMessage)item).Describe(), "Send")) items.Add(item);
+        if (items.Count > 0) Send(session, items);
     }
 
     /// <summary>
@@ -176,25 +179,40 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             return;
         }
         var message = FromMessage(built, built);
-        if (message is not null && ShouldProcess(message.Describe(), "Send"))
-            Send(session, new List<OutgoingMessage> { message });
+        if (message is ErrorRecord failed) WriteError(failed);
+        else if (ShouldProcess(((OutgoingMessage)message).Describe(), "Send")) Send(session, new List<object> { message });
     }
 
-    /// <summary>Sends the messages over the session, or the one-shot connection (opened now if need be).</summary>
-    private void Send(SmtpSession? session, List<OutgoingMessage> approved)
+    /// <summary>
+    /// Sends the messages over the session, or the one-shot connection (opened now if need be). An error of a
+    /// message that could not be read is written in its place: after the outcomes of the messages before it.
+    /// </summary>
+    private void Send(SmtpSession? session, List<object> items)
     {
         // The outputs of the last message are written here, after the work: one thread hop fewer per
         // record, which matters when thousands of messages are piped through one session.
         var last = new List<object>(2);
         RunOnPump(async ct =>
         {
-            var connection = session ?? await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct).ConfigureAwait(false);
-            for (int i = 0; i < approved.Count; i++)
+            SmtpSession? connection = session;
+            for (int i = 0; i < items.Count; i++)
             {
-                var outputs = i == approved.Count - 1 ? last : new List<object>(2);
-                await SendAsync(connection, approved[i], outputs, ct).ConfigureAwait(false);
+                var outputs = i == items.Count - 1 ? last : new List<object>(2);
+                if (items[i] is ErrorRecord failed)
+                {
+                    await _inFlight.FlushAsync(ct).ConfigureAwait(false);
+                    await ReportAnsweredAsync(outputs).ConfigureAwait(false);
+                    outputs.Add(failed);
+                }
+                else
+                {
+                    connection ??= await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct).ConfigureAwait(false);
+                    if (session is not null) await TakeTurnAsync(session, ct).ConfigureAwait(false);
+                    await SendAsync(connection, (OutgoingMessage)items[i], outputs, ct).ConfigureAwait(false);
+                }
                 if (outputs != last) await WriteAllAsync(outputs).ConfigureAwait(false);
             }
+            if (session is not null) await YieldTurnAsync(session, last, ct).ConfigureAwait(false);
         });
         foreach (var output in last)
         {
@@ -214,6 +232,30 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         return options;
     }
 
+    private async Task TakeTurnAsync(SmtpSession session, CancellationToken cancellationToken)
+    {
+        await session.Turns.TakeAsync(_caller, cancellationToken).ConfigureAwait(false);
+        _turnsTaken.Add(session);
+    }
+
+    /// <summary>
+    /// Between records the turn stays with this pipeline while a message's end of data is held. When another
+    /// runspace waits for the session, the replies still owed are read now and the turn is given up.
+    /// </summary>
+    private async Task YieldTurnAsync(SmtpSession session, List<object> outputs, CancellationToken cancellationToken)
+    {
+        if (!_inFlight.IsEmpty && !session.Turns.IsWanted) return;
+        await _inFlight.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await ReportAnsweredAsync(outputs).ConfigureAwait(false);
+        session.Turns.Release(_caller);
+    }
+
+    private void ReleaseTurns()
+    {
+        foreach (var session in _turnsTaken) session.Turns.Release(_caller);
+        _turnsTaken.Clear();
+    }
+
     private async Task WriteAllAsync(List<object> outputs)
     {
         foreach (var output in outputs)
@@ -228,7 +270,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         // An empty pipeline of files still sends the message, without them, as Send-MailMessage does.
         bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && ContentParameters.HasContent(this);
         if (_pipedFiles.Count > 0 || noFilesCame) SendWithPipedFiles();
-        if (_inFlight.IsEmpty && !IsOneShot) return;
+        if (_inFlight.IsEmpty && !IsOneShot)
+        {
+            ReleaseTurns();
+            return;
+        }
         RunOnPump(async ct =>
         {
             if (!_inFlight.IsEmpty)
@@ -236,6 +282,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                 await _inFlight.FlushAsync(ct).ConfigureAwait(false);
                 var outputs = new List<object>(2);
                 await ReportAnsweredAsync(outputs).ConfigureAwait(false);
+                ReleaseTurns();
                 await WriteAllAsync(outputs).ConfigureAwait(false);
             }
             if (IsOneShot) await CloseOneShotSessionAsync(ct).ConfigureAwait(false);
@@ -244,7 +291,12 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _inFlight.Abandon();
+        if (disposing)
+        {
+            // A stopped pipeline: what it held is dropped before another runspace may have the session.
+            _inFlight.Abandon();
+            ReleaseTurns();
+        }
         base.Dispose(disposing);
     }
 
@@ -274,7 +326,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             // while it was read for sending, as much as a lost connection.
             if (error is not SmtpCommandException)
                 throw await ConnectionLostAsync(message, error, session, outputs).ConfigureAwait(false);
-            outputs.Add(MessageFailure(message, error));
+            AddFailure(outputs, message, error);
         }
         finally
         {
@@ -296,15 +348,14 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             {
                 if (failure is SmtpCommandException)
                 {
-                    outputs.Add(MessageFailure(message, failure));
+                    AddFailure(outputs, message, failure);
                     continue;
                 }
                 throw await ConnectionLostAsync(message, failure, entry.Session, outputs).ConfigureAwait(false);
             }
             _confirmed++;
             var result = entry.Submission.Result.Result;
-            foreach (var refusal in result.RefusedRecipients)
-                outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
+            AddRecipientRefusals(outputs, result.RefusedRecipients);
             outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
                 result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
                 entry.Session.SmtpServer, entry.Session.Port, result.MessageSize, entry.Clock.Elapsed));
@@ -333,6 +384,22 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         return Terminate(record);
     }
 
+    /// <summary>
+    /// The errors of a refused message: one per recipient refused before the message itself was (a 450 for one,
+    /// then DATA refused with 451), then the message's own.
+    /// </summary>
+    private static void AddFailure(List<object> outputs, OutgoingMessage message, Exception error)
+    {
+        if (error is SmtpDataException data) AddRecipientRefusals(outputs, data.RefusedRecipients);
+        outputs.Add(MessageFailure(message, error));
+    }
+
+    private static void AddRecipientRefusals(List<object> outputs, IEnumerable<SmtpRecipientRefusedException> refusals)
+    {
+        foreach (var refusal in refusals)
+            outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
+    }
+
     /// <summary>The non-terminating error of a refused message, naming what was refused: the pipeline goes on.</summary>
     private static ErrorRecord MessageFailure(OutgoingMessage message, Exception error)
     {
@@ -345,8 +412,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         return SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.MessageRejected);
     }
 
-    /// <summary>The messages of this pipeline record, each with its envelope. Failures to read one are written as errors here.</summary>
-    private IEnumerable<OutgoingMessage> PrepareMessages()
+    /// <summary>
+    /// The messages of this pipeline record, each with its envelope, and in their place the errors of those that
+    /// could not be read (an <see cref="ErrorRecord"/>): they are written in message order, after earlier outcomes.
+    /// </summary>
+    private IEnumerable<object> PrepareMessages()
     {
         var smtpMessage = PSObjectValue.Unwrap(Message);
         // -Message binds by value to anything in the pipeline: the session itself when it is piped in,
@@ -360,56 +430,55 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
 
         if (RawMessage is not null)
         {
-            if (FromRaw() is { } raw) yield return raw;
+            yield return FromRaw();
         }
         else if (Path is not null)
         {
-            foreach (string path in ResolvePaths(Path))
-                if (FromMessage(Load(path), path) is { } loaded) yield return loaded;
+            foreach (object file in ResolvePaths(Path))
+                yield return file is string path ? Load(path) : file;
         }
         else if (smtpMessage is not null)
         {
-            if (smtpMessage is SmtpMessage given) { if (FromMessage(given, given) is { } m) yield return m; }
-            else WriteError(SmtpErrorMapper.ToErrorRecord(new ArgumentException("-Message takes a message made by "
-                + "New-SmtpMessage; use -RawMessage for text or bytes and -Path for files.", nameof(Message)),
-                smtpMessage, SmtpErrorIds.InvalidArgument));
+            yield return smtpMessage is SmtpMessage given
+                ? FromMessage(given, given)
+                : Invalid(new ArgumentException("-Message takes a message made by New-SmtpMessage; use -RawMessage "
+                    + "for text or bytes and -Path for files.", nameof(Message)), smtpMessage);
         }
         else
         {
             var built = ContentParameters.Build(this, this, out var error);
-            if (built is null) WriteError(error!);
-            else if (FromMessage(built, built) is { } m) yield return m;
+            yield return built is null ? error! : FromMessage(built, built);
         }
     }
 
-    private OutgoingMessage? FromMessage(SmtpMessage? message, object target)
+    private static ErrorRecord Invalid(Exception error, object target) =>
+        SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.InvalidArgument);
+
+    /// <summary>The message with its envelope, or the error that says why it cannot be sent.</summary>
+    private object FromMessage(SmtpMessage message, object target)
     {
-        if (message is null) return null;
         try
         {
             var envelope = message.CreateEnvelope(Sender, Recipient, _notify);
-            // Only a message that reads files can be large enough for a progress bar; measuring others would cost a serialisation.
-            return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, message.ReadsFiles ? message.Size : null, target);
+            // Only a message that reads files can be large enough for a progress bar; measuring others would cost
+            // a serialisation.
+            long? size = message.ReadsFiles ? message.Size : null;
+            return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, size, target);
         }
         catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
         {
-            WriteError(SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.InvalidArgument));
-            return null;
+            return Invalid(error, target);
         }
     }
 
-    private OutgoingMessage? FromRaw()
+    private object FromRaw()
     {
         if (Sender is null || Recipient is null)
             ThrowUsageError("-RawMessage needs the envelope: give -Sender and -Recipient.", Sender is null ? nameof(Sender) : nameof(Recipient));
         byte[]? bytes = RawMessageContent.ToBytes(RawMessage);
         if (bytes is null)
-        {
-            var unusable = new ArgumentException("-RawMessage takes a string, lines of text or a byte array.",
-                nameof(RawMessage));
-            WriteError(SmtpErrorMapper.ToErrorRecord(unusable, RawMessage, SmtpErrorIds.InvalidArgument));
-            return null;
-        }
+            return Invalid(new ArgumentException("-RawMessage takes a string, lines of text or a byte array.",
+                nameof(RawMessage)), RawMessage!);
         SmtpEnvelope envelope;
         try
         {
@@ -419,51 +488,46 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         }
         catch (SmtpArgumentException invalid)
         {
-            WriteError(SmtpErrorMapper.ToErrorRecord(invalid, RawMessage, SmtpErrorIds.InvalidArgument));
-            return null;
+            return Invalid(invalid, RawMessage!);
         }
         return new OutgoingMessage(envelope, SmtpContent.FromBytes(bytes), RawMessageContent.FindMessageId(bytes), bytes.Length, RawMessage!);
     }
 
-    private SmtpMessage? Load(string path)
+    /// <summary>The .eml file as a message to send, or the error that says why it cannot be read.</summary>
+    private object Load(string path)
     {
-        if (FileArguments.Check(this, path, nameof(Path)) is { } problem)
-        {
-            WriteError(problem);
-            return null;
-        }
+        if (FileArguments.Check(this, path, nameof(Path)) is { } problem) return problem;
         try
         {
-            return SmtpMessageFactory.Load(path);
+            return FromMessage(SmtpMessageFactory.Load(path), path);
         }
         catch (Exception invalid) when (SmtpErrorMapper.IsReportable(invalid))
         {
-            WriteError(SmtpErrorMapper.ToErrorRecord(invalid, path, SmtpErrorIds.InvalidArgument));
+            return Invalid(invalid, path);
         }
-        return null;
     }
 
-    private IEnumerable<string> ResolvePaths(string[] paths)
+    /// <summary>Each file the paths name, or in place of a path that names none, its error.</summary>
+    private IEnumerable<object> ResolvePaths(string[] paths)
     {
         foreach (string path in paths)
         {
-            Collection<string> resolved;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-                if (provider.Name != "FileSystem")
-                {
-                    var notFile = new ArgumentException($"'{path}' is not a file system path.", nameof(Path));
-                    WriteError(SmtpErrorMapper.ToErrorRecord(notFile, path, SmtpErrorIds.InvalidArgument));
-                    continue;
-                }
-            }
-            catch (Exception missing) when (SmtpErrorMapper.IsReportable(missing))
-            {
-                WriteError(SmtpErrorMapper.ToErrorRecord(missing, path, SmtpErrorIds.PathNotFound));
-                continue;
-            }
-            foreach (string file in resolved) yield return file;
+            foreach (object file in Resolve(path)) yield return file;
+        }
+    }
+
+    private IEnumerable<object> Resolve(string path)
+    {
+        try
+        {
+            var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+            if (provider.Name == "FileSystem") return resolved;
+            var notFile = new ArgumentException($"'{path}' is not a file system path.", nameof(Path));
+            return new object[] { Invalid(notFile, path) };
+        }
+        catch (Exception missing) when (SmtpErrorMapper.IsReportable(missing))
+        {
+            return new object[] { SmtpErrorMapper.ToErrorRecord(missing, path, SmtpErrorIds.PathNotFound) };
         }
     }
 

@@ -88,6 +88,9 @@ public sealed class SmtpSession : IDisposable
     /// <summary>The engine client the cmdlets work through.</summary>
     internal SmtpClient Client => _client;
 
+    /// <summary>Whose turn it is when runspaces share the session (see <see cref="SessionTurns"/>).</summary>
+    internal SessionTurns Turns { get; } = new();
+
     /// <summary>Connects, greets, upgrades and logs in; the session is closed again when any step fails.</summary>
     internal static async Task<SmtpSession> OpenAsync(SmtpClientOptions options, string smtpServer,
         CancellationToken cancellationToken)
