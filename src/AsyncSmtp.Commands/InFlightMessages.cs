@@ -39,7 +39,7 @@ internal sealed class InFlightMessages
             }
             catch (SmtpException)
             {
-                // The connection is gone: the engine has failed the pending message, which is reported as not sent.
+                // The connection is gone: the engine has failed the pending message, as not sent or (its end of data out) uncertain.
             }
         }
     }

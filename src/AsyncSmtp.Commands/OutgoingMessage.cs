@@ -26,6 +26,10 @@ internal sealed class OutgoingMessage
     /// <summary>What a message-level error names: the path, the SmtpMessage object or the raw content.</summary>
     public object Target { get; }
 
+    /// <summary>The same message carrying a Message-Id it did not have (its content adds the header).</summary>
+    public OutgoingMessage WithMessageId(string messageId, SmtpContent content) =>
+        new(Envelope, content, messageId, KnownSize is long size ? size + content.Length - Content.Length : null, Target);
+
     /// <summary>The same message with another envelope.</summary>
     public OutgoingMessage WithEnvelope(SmtpEnvelope envelope) => new(envelope, Content, MessageId, KnownSize, Target);
 

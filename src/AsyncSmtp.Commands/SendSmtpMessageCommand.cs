@@ -110,7 +110,31 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [ValidateNotNullOrEmpty]
     public string[]? Recipient { get; set; }
 
+    /// <summary>Retries of a message that failed transiently (never after its end of data, never a 5xx).</summary>
+    [Parameter(ParameterSetName = ConnectSet)]
+    public int MaxRetry { get; set; }
+
+    /// <summary>The first wait before a retry, in seconds; doubled each time, ±20 %, at most 300.</summary>
+    [Parameter(ParameterSetName = ConnectSet)]
+    public double RetryDelaySec { get; set; } = 5;
+
+    /// <summary>Up to this many connections share the messages (one-shot form); outcomes stay in input order.</summary>
+    [Parameter(ParameterSetName = ConnectSet)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>No more submissions a minute than this, over all connections.</summary>
+    [Parameter(ParameterSetName = ConnectSet)]
+    public int MaxMessagesPerMinute { get; set; }
+
+    /// <summary>A file of JSON lines, one per outcome; a rerun skips what it records as accepted or uncertain.</summary>
+    [Parameter(ParameterSetName = ConnectSet)]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
     bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
+
+    private static readonly string[] DeliveryParameters =
+        { nameof(MaxRetry), nameof(RetryDelaySec), nameof(ThrottleLimit), nameof(MaxMessagesPerMinute), nameof(JournalPath) };
 
     private readonly InFlightMessages _inFlight = new();
     private int _confirmed;
@@ -122,12 +146,15 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private bool _messageGiven;
     private bool _inputSeen;
     private object _caller = null!;
+    private DeliverySettings? _deliverySettings;
+    private DeliveryRun? _run;
     private readonly HashSet<SmtpSession> _turnsTaken = new();
 
     protected override void BeginProcessingCore()
     {
         _notify = ToNotify(DeliveryNotificationOption);
         _caller = SessionTurns.Caller;
+        if (DeliveryParameters.Any(MyInvocation.BoundParameters.ContainsKey)) _deliverySettings = CheckDeliverySettings();
         // Only parameters from the command line are bound yet: a -Message seen later came through the pipeline.
         _messageGiven = Message is not null;
     }
@@ -146,7 +173,45 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         var items = new List<object>();
         foreach (var item in PrepareMessages())
             if (item is ErrorRecord || ShouldProcess(((OutgoingMessage)item).Describe(), "Send")) items.Add(item);
-        if (items.Count > 0) Send(session, items);
+        if (items.Count > 0) Dispatch(session, items);
+    }
+
+    /// <summary>Sends the record's messages: through the delivery engine when delivery parameters were given.</summary>
+    private void Dispatch(SmtpSession? session, List<object> items)
+    {
+        if (_deliverySettings is null)
+        {
+            Send(session, items);
+            return;
+        }
+        if (session is not null)
+            ThrowUsageError("-MaxRetry, -RetryDelaySec, -ThrottleLimit, -MaxMessagesPerMinute and -JournalPath "
+                + "belong to the one-shot form: give the connection parameters, not a session.", "Session");
+        // Every message of the run in this one record (not piped): their number is known for the progress bar.
+        _run ??= new DeliveryRun(this, _deliverySettings, _oneShotOptions!, _oneShotServer,
+            MyInvocation.ExpectingInput ? null : items.Count);
+        foreach (var item in items)
+        {
+            if (item is ErrorRecord error) _run.AddError(error);
+            else _run.Add((OutgoingMessage)item);
+        }
+        if (_run.Terminating is { } stop) ThrowTerminatingError(stop);
+    }
+
+    private DeliverySettings CheckDeliverySettings()
+    {
+        var settings = new DeliverySettings
+        {
+            MaxRetry = MaxRetry,
+            RetryDelaySec = RetryDelaySec,
+            ThrottleLimit = ThrottleLimit,
+            MaxMessagesPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(MaxMessagesPerMinute))
+                ? MaxMessagesPerMinute
+                : null,
+            JournalPath = JournalPath is null ? null : GetUnresolvedProviderPathFromPSPath(JournalPath),
+        };
+        if (settings.Problem() is { } problem) ThrowUsageError(problem.Message, problem.Parameter);
+        return settings;
     }
 
     /// <summary>
@@ -180,7 +245,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         }
         var message = FromMessage(built, built);
         if (message is ErrorRecord failed) WriteError(failed);
-        else if (ShouldProcess(((OutgoingMessage)message).Describe(), "Send")) Send(session, new List<object> { message });
+        else if (ShouldProcess(((OutgoingMessage)message).Describe(), "Send")) Dispatch(session, new List<object> { message });
     }
 
     /// <summary>
@@ -270,6 +335,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         // An empty pipeline of files still sends the message, without them, as Send-MailMessage does.
         bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && ContentParameters.HasContent(this);
         if (_pipedFiles.Count > 0 || noFilesCame) SendWithPipedFiles();
+        if (_deliverySettings is not null)
+        {
+            FinishDelivery();
+            return;
+        }
         if (_inFlight.IsEmpty && !IsOneShot)
         {
             ReleaseTurns();
@@ -289,10 +359,22 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         });
     }
 
+    private void FinishDelivery()
+    {
+        var run = _run;
+        if (run is null) return;
+        RunOnPump(async ct =>
+        {
+            await run.FinishAsync(ct).ConfigureAwait(false);
+            if (run.Terminating is { } stop) throw Terminate(stop);
+        });
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            _run?.Dispose();
             // A stopped pipeline: what it held is dropped before another runspace may have the session.
             _inFlight.Abandon();
             ReleaseTurns();
@@ -326,7 +408,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             // while it was read for sending, as much as a lost connection.
             if (error is not SmtpCommandException)
                 throw await ConnectionLostAsync(message, error, session, outputs).ConfigureAwait(false);
-            AddFailure(outputs, message, error);
+            MessageErrors.Add(outputs, message, error);
         }
         finally
         {
@@ -348,14 +430,14 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             {
                 if (failure is SmtpCommandException)
                 {
-                    AddFailure(outputs, message, failure);
+                    MessageErrors.Add(outputs, message, failure);
                     continue;
                 }
                 throw await ConnectionLostAsync(message, failure, entry.Session, outputs).ConfigureAwait(false);
             }
             _confirmed++;
             var result = entry.Submission.Result.Result;
-            AddRecipientRefusals(outputs, result.RefusedRecipients);
+            MessageErrors.AddRecipientRefusals(outputs, result.RefusedRecipients);
             outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
                 result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
                 entry.Session.SmtpServer, entry.Session.Port, result.MessageSize, entry.Clock.Elapsed));
@@ -385,34 +467,6 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     }
 
     /// <summary>
-    /// The errors of a refused message: one per recipient refused before the message itself was (a 450 for one,
-    /// then DATA refused with 451), then the message's own.
-    /// </summary>
-    private static void AddFailure(List<object> outputs, OutgoingMessage message, Exception error)
-    {
-        if (error is SmtpDataException data) AddRecipientRefusals(outputs, data.RefusedRecipients);
-        outputs.Add(MessageFailure(message, error));
-    }
-
-    private static void AddRecipientRefusals(List<object> outputs, IEnumerable<SmtpRecipientRefusedException> refusals)
-    {
-        foreach (var refusal in refusals)
-            outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
-    }
-
-    /// <summary>The non-terminating error of a refused message, naming what was refused: the pipeline goes on.</summary>
-    private static ErrorRecord MessageFailure(OutgoingMessage message, Exception error)
-    {
-        object target = error switch
-        {
-            SmtpSenderRefusedException refused => refused.Sender,
-            SmtpRecipientRefusedException refused => refused.Recipient,
-            _ => message.Target,
-        };
-        return SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.MessageRejected);
-    }
-
-    /// <summary>
     /// The messages of this pipeline record, each with its envelope, and in their place the errors of those that
     /// could not be read (an <see cref="ErrorRecord"/>): they are written in message order, after earlier outcomes.
     /// </summary>
@@ -437,12 +491,16 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             foreach (object file in ResolvePaths(Path))
                 yield return file is string path ? Load(path) : file;
         }
+        else if (smtpMessage is IEnumerable several and not string)
+        {
+            foreach (object item in several)
+                yield return PSObjectValue.Unwrap(item) is SmtpMessage one ? FromMessage(one, one) : NotAMessage(item);
+        }
         else if (smtpMessage is not null)
         {
             yield return smtpMessage is SmtpMessage given
                 ? FromMessage(given, given)
-                : Invalid(new ArgumentException("-Message takes a message made by New-SmtpMessage; use -RawMessage "
-                    + "for text or bytes and -Path for files.", nameof(Message)), smtpMessage);
+                : NotAMessage(smtpMessage);
         }
         else
         {
@@ -450,6 +508,10 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             yield return built is null ? error! : FromMessage(built, built);
         }
     }
+
+    private static ErrorRecord NotAMessage(object value) =>
+        Invalid(new ArgumentException("-Message takes messages made by New-SmtpMessage; use -RawMessage for text or "
+            + "bytes and -Path for files.", nameof(Message)), value);
 
     private static ErrorRecord Invalid(Exception error, object target) =>
         SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.InvalidArgument);
