@@ -20,6 +20,7 @@ internal sealed class DeliveryRun : IDisposable
     private readonly string _smtpServer;
     private readonly int _port;
     private readonly string _endpoint;
+    private readonly SmtpSession? _session;
     private readonly DeliveryProgress _progress = new();
     // In input order: a message waiting for its outcome, or the error of one that could not be read.
     private readonly Queue<object> _slots = new();
@@ -28,20 +29,47 @@ internal sealed class DeliveryRun : IDisposable
     private int _added;
     private int _confirmed;
 
+    /// <summary>The one-shot form: connections of its own, made from the connection parameters.</summary>
     public DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, SmtpClientOptions clientOptions,
         string smtpServer, int? total)
+        : this(cmdlet, settings, smtpServer, clientOptions.UnixSocketPath is null ? clientOptions.EffectivePort : 0, total,
+            () => new SmtpClient(clientOptions), static _ => { })
+    {
+        if (cmdlet.IsVerboseEnabled) clientOptions.ProtocolLogger = Log;
+    }
+
+    /// <summary>
+    /// The -Session form: the session's one connection, left open at the end; a lost connection is connected again
+    /// with the session's original parameters (<see cref="SmtpSession.Reconnects"/>). The caller holds the
+    /// session's turn for the whole run, so its protocol log is this run's.
+    /// </summary>
+    public DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, SmtpSession session, int? total)
+        : this(cmdlet, settings, session.SmtpServer, session.Port, total, session.ClientToReconnect, static options =>
+        {
+            options.LeaveConnectionsOpen = true;
+            options.MaxConnections = 1;
+        })
+    {
+        _session = session;
+        session.LogSink = cmdlet.IsVerboseEnabled ? Log : static _ => { };
+    }
+
+    private DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, string smtpServer, int port, int? total,
+        Func<SmtpClient> newClient, Action<SmtpDeliveryOptions> adjust)
     {
         _cmdlet = cmdlet;
         _smtpServer = smtpServer;
-        _port = clientOptions.UnixSocketPath is null ? clientOptions.EffectivePort : 0;
-        _endpoint = clientOptions.UnixSocketPath ?? SmtpSession.FormatEndpoint(smtpServer, _port);
+        _port = port;
+        _endpoint = port == 0 ? smtpServer : SmtpSession.FormatEndpoint(smtpServer, port);
         _progress.Total = total;
-        if (cmdlet.IsVerboseEnabled) clientOptions.ProtocolLogger = entry => _log.Enqueue(entry.ToString());
         _journal = settings.OpenJournal();
         var options = settings.ToOptions(_journal);
         options.ErrorIdOf = error => SmtpErrorMapper.ErrorIdOf(error, SmtpErrorIds.MessageRejected);
-        _delivery = new SmtpDelivery(() => new SmtpClient(clientOptions), options);
+        adjust(options);
+        _delivery = new SmtpDelivery(newClient, options);
     }
+
+    private void Log(SmtpLogEntry entry) => _log.Enqueue(entry.ToString());
 
     /// <summary>The connection error that ends the run (no connection could be made), once it has happened.</summary>
     public ErrorRecord? Terminating { get; private set; }
@@ -182,5 +210,6 @@ internal sealed class DeliveryRun : IDisposable
     {
         _delivery.Dispose();
         _journal?.Dispose();
+        if (_session is not null) _session.LogSink = null;
     }
 }

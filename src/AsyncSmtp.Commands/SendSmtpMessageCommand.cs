@@ -111,11 +111,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     public string[]? Recipient { get; set; }
 
     /// <summary>Retries of a message that failed transiently (never after its end of data, never a 5xx).</summary>
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter]
     public int MaxRetry { get; set; }
 
     /// <summary>The first wait before a retry, in seconds; doubled each time, ±20 %, at most 300.</summary>
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter]
     public double RetryDelaySec { get; set; } = 5;
 
     /// <summary>Up to this many connections share the messages (one-shot form); outcomes stay in input order.</summary>
@@ -123,11 +123,11 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     public int ThrottleLimit { get; set; } = 1;
 
     /// <summary>No more submissions a minute than this, over all connections.</summary>
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter]
     public int MaxMessagesPerMinute { get; set; }
 
     /// <summary>A file of JSON lines, one per outcome; a rerun skips what it records as accepted or uncertain.</summary>
-    [Parameter(ParameterSetName = ConnectSet)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? JournalPath { get; set; }
 
@@ -184,12 +184,17 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             Send(session, items);
             return;
         }
-        if (session is not null)
-            ThrowUsageError("-MaxRetry, -RetryDelaySec, -ThrottleLimit, -MaxMessagesPerMinute and -JournalPath "
-                + "belong to the one-shot form: give the connection parameters, not a session.", "Session");
         // Every message of the run in this one record (not piped): their number is known for the progress bar.
-        _run ??= new DeliveryRun(this, _deliverySettings, _oneShotOptions!, _oneShotServer,
-            MyInvocation.ExpectingInput ? null : items.Count);
+        int? total = MyInvocation.ExpectingInput ? null : items.Count;
+        if (_run is null && session is not null)
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
+                ThrowUsageError("-ThrottleLimit belongs to the one-shot form: a session is one connection.", nameof(ThrottleLimit));
+            // The run keeps the session's turn to the end: its held messages and reconnects are its own.
+            RunOnPump(ct => TakeTurnAsync(session, ct));
+            _run = new DeliveryRun(this, _deliverySettings, session, total);
+        }
+        _run ??= new DeliveryRun(this, _deliverySettings, _oneShotOptions!, _oneShotServer, total);
         foreach (var item in items)
         {
             if (item is ErrorRecord error) _run.AddError(error);
@@ -338,6 +343,7 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         if (_deliverySettings is not null)
         {
             FinishDelivery();
+            ReleaseTurns();
             return;
         }
         if (_inFlight.IsEmpty && !IsOneShot)

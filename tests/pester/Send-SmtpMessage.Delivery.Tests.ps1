@@ -275,3 +275,53 @@ Send-SmtpMessage -Message $messages -SmtpServer $h -Port $p -NoTls -ThrottleLimi
         }
     }
 }
+
+Describe 'Send-SmtpMessage delivery over a session' {
+    BeforeAll {
+        $script:server = Start-TestSmtpServer -NoStartTls -Users @{ alice = 'S3cret-pa55' }
+        $script:conn = Get-ConnectionSplat $server
+        $script:login = @{ Credential = (New-TestCredential); AllowUnencryptedAuthentication = $true }
+    }
+    AfterAll { $server.Dispose() }
+    BeforeEach { $server.Script.Clear(); $server.Clear() }
+
+    It 'reconnects the session with its original parameters after a dropped connection, and leaves it open' {
+        $s = Connect-Smtp @conn @login
+        $server.On('MAIL FROM:<second@').Disconnect().Once() | Out-Null
+        $messages = 'first', 'second', 'third' | ForEach-Object {
+            New-SmtpMessage -From "$_@example.com" -To 'bob@example.com' -Subject $_ -Body 'b'
+        }
+        $results = $messages | Send-SmtpMessage -Session $s -MaxRetry 1 -RetryDelaySec 0
+        $results.Sender | Should -Be @('first@example.com', 'second@example.com', 'third@example.com')
+        $results.Attempts | Should -Be @(1, 2, 1)
+        $s.Reconnects | Should -Be 1
+        $s.IsConnected | Should -BeTrue
+        $s.IsAuthenticated | Should -BeTrue
+        $server.Messages.AuthenticatedUser | Should -Be @('alice', 'alice', 'alice')
+        $server.Sessions.Count | Should -Be 2
+        (Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'after' -Body 'b').Status |
+            Should -Be 'Accepted'
+        $s | Disconnect-Smtp
+    }
+
+    It 'does not reconnect without -MaxRetry: a lost session stays closed' {
+        $s = Connect-Smtp @conn
+        $server.On('MAIL FROM:').Disconnect().Once() | Out-Null
+        $e = Get-TerminatingError { Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' }
+        Assert-SmtpError $e SmtpServerDisconnected ConnectionError
+        $s.Reconnects | Should -Be 0
+        $s.IsConnected | Should -BeFalse
+    }
+
+    It 'keeps a journal over a session: a rerun skips what was accepted, and the session stays open' {
+        $journal = Join-Path $TestDrive 'session.jsonl'
+        $s = Connect-Smtp @conn
+        $first = New-Stable (1..2) 'sj' | Send-SmtpMessage -Session $s -JournalPath $journal
+        $first.Status | Should -Be @('Accepted', 'Accepted')
+        $again = New-Stable (1..3) 'sj' | Send-SmtpMessage -Session $s -JournalPath $journal
+        $again.Status | Should -Be @('Skipped', 'Skipped', 'Accepted')
+        @($server.Messages).Count | Should -Be 3
+        $s.IsConnected | Should -BeTrue
+        $s | Disconnect-Smtp
+    }
+}
