@@ -255,6 +255,8 @@ $targets = @(
     New-RatioTarget 'For reference: engine vs MailKit, msg/s, 1 connection' 'engine-submit-1' 'mailkit-1' Rate 0 -Reference
     New-RatioTarget 'For reference: engine vs smtp-source, msg/s, 4 connections/sessions' 'engine-submit-4' 'smtp-source-4' Rate 0 -Reference
     New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage''s msg/s' 'OneShot-1' 'SendMailMessage-1' Rate 5
+    New-RatioTarget 'One-shot Send-SmtpMessage -ThrottleLimit 4 (prebuilt): ≥ 2× MailKit''s msg/s, 4 connections' 'OneShotThrottle-4' 'mailkit-4' Rate 2
+    New-RatioTarget 'For reference: Send-SmtpMessage -ThrottleLimit 4 vs smtp-source -s 4, msg/s' 'OneShotThrottle-4' 'smtp-source-4' Rate 0 -Reference
     if (-not ($cmdletLarge | Where-Object Error) -and $cmdletLarge.Count -gt 1) {
         $peaks = ($cmdletLarge | ForEach-Object { "$($_.Megabytes) MB: $(Format-Number ($_.PeakExtraMaxBytes / 1MB) 'N2')" }) -join ', '
         New-Target 'Large attachment (as the cmdlets send it): < 2 MiB peak extra memory, flat from 10 MB to 500 MB' "$peaks MiB" (-not ($cmdletLarge | Where-Object { $_.PeakExtraMaxBytes -ge 2MB }))

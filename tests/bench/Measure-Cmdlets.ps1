@@ -11,12 +11,14 @@
                         into Send-SmtpMessage -Session, Disconnect-Smtp (the same span the engine's figure covers).
       PipelineWithBuild timed: Connect-Smtp, 1..N | ForEach-Object { New-SmtpMessage ... } | Send-SmtpMessage -Session.
       OneShot           timed: a loop of Send-SmtpMessage -SmtpServer ... (connect, send, QUIT each time).
+      OneShotThrottle   messages built by New-SmtpMessage before timing; timed: the messages piped into one one-shot
+                        Send-SmtpMessage -ThrottleLimit N (the delivery engine: N connections, results in order).
       SendMailMessage   timed: a loop of Send-MailMessage (System.Net.Mail, one-shot), its deprecation warning suppressed.
       Build             timed: 1..N | ForEach-Object { New-SmtpMessage ... }, no server (the cost of building).
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'SendMailMessage', 'Build')]
+    [Parameter(Mandatory)] [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'OneShotThrottle', 'SendMailMessage', 'Build')]
     [string] $Mode,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $BodyFile,
@@ -27,7 +29,9 @@ param(
     # PowerShell's pipeline and binder code reaches its final JIT tier slowly: timed repetitions after a
     # two-second warm-up still got faster each time.
     [int] $WarmupSeconds = 10,
-    [int] $BudgetSeconds = 45
+    [int] $BudgetSeconds = 45,
+    # OneShotThrottle: the connections Send-SmtpMessage -ThrottleLimit may open.
+    [int] $ThrottleLimit = 4
 )
 
 $ErrorActionPreference = 'Stop'
@@ -35,7 +39,7 @@ Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'BenchProcesses.ps1')
 
 function Invoke-Repetition([int] $Count) {
-    $messages = if ($Mode -eq 'Pipeline') {
+    $messages = if ($Mode -in 'Pipeline', 'OneShotThrottle') {
         foreach ($i in 1..$Count) { New-SmtpMessage @sample -Subject "Benchmark message $i" }
     }
     [GC]::Collect()
@@ -52,6 +56,9 @@ function Invoke-Repetition([int] $Count) {
             $session = Connect-Smtp 127.0.0.1 -Port $Port -NoTls
             $null = 1..$Count | ForEach-Object { New-SmtpMessage @sample -Subject "Benchmark message $_" } | Send-SmtpMessage -Session $session
             Disconnect-Smtp $session
+        }
+        'OneShotThrottle' {
+            $null = $messages | Send-SmtpMessage -SmtpServer 127.0.0.1 -Port $Port -NoTls -ThrottleLimit $ThrottleLimit
         }
         'OneShot' {
             foreach ($i in 1..$Count) { $null = Send-SmtpMessage 127.0.0.1 -Port $Port -NoTls @sample -Subject "Benchmark message $i" }
@@ -93,7 +100,7 @@ try {
     [ordered]@{
         kind = 'throughput'
         client = $Mode
-        connections = 1
+        connections = if ($Mode -eq 'OneShotThrottle') { $ThrottleLimit } else { 1 }
         messages = $Count
         messagesSent = $sent
         rates = @($samples.Rate)
