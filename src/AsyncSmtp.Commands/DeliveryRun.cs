@@ -32,7 +32,8 @@ internal sealed class DeliveryRun : IDisposable
     /// <summary>The one-shot form: connections of its own, made from the connection parameters.</summary>
     public DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, SmtpClientOptions clientOptions,
         string smtpServer, int? total)
-        : this(cmdlet, settings, smtpServer, clientOptions.UnixSocketPath is null ? clientOptions.EffectivePort : 0, total,
+        : this(cmdlet, settings, smtpServer,
+            clientOptions.UnixSocketPath is null ? clientOptions.EffectivePort : 0, total,
             () => new SmtpClient(clientOptions), static _ => { })
     {
         if (cmdlet.IsVerboseEnabled) clientOptions.ProtocolLogger = Log;
@@ -196,7 +197,8 @@ internal sealed class DeliveryRun : IDisposable
         _slots.Clear();
         var record = SmtpErrorMapper.ToErrorRecord(error, _endpoint, SmtpErrorIds.ConnectFailed);
         record.ErrorDetails = new ErrorDetails(
-            $"{record.ErrorDetails?.Message ?? error.Message} {_confirmed} message(s) of this run were confirmed by the server.");
+            $"{record.ErrorDetails?.Message ?? error.Message} " +
+            $"{_confirmed} message(s) of this run were confirmed by the server.");
         Terminating = record;
     }
 

@@ -23,11 +23,15 @@ internal sealed class DeliverySettings
     {
         if (MaxRetry < 0) return ($"-MaxRetry {MaxRetry} is out of range: give 0 or more.", "MaxRetry");
         if (double.IsNaN(RetryDelaySec) || RetryDelaySec < 0 || RetryDelaySec > RetryPolicy.MaxDelay.TotalSeconds)
-            return ($"-RetryDelaySec {RetryDelaySec} is out of range: give 0 to {RetryPolicy.MaxDelay.TotalSeconds} seconds.",
-                "RetryDelaySec");
-        if (ThrottleLimit < 1) return ($"-ThrottleLimit {ThrottleLimit} is out of range: give 1 or more.", "ThrottleLimit");
+        {
+            double most = RetryPolicy.MaxDelay.TotalSeconds;
+            return ($"-RetryDelaySec {RetryDelaySec} is out of range: give 0 to {most} seconds.", "RetryDelaySec");
+        }
+        if (ThrottleLimit < 1)
+            return ($"-ThrottleLimit {ThrottleLimit} is out of range: give 1 or more.", "ThrottleLimit");
         if (MaxMessagesPerMinute < 1)
-            return ($"-MaxMessagesPerMinute {MaxMessagesPerMinute} is out of range: give 1 or more.", "MaxMessagesPerMinute");
+            return ($"-MaxMessagesPerMinute {MaxMessagesPerMinute} is out of range: give 1 or more.",
+                "MaxMessagesPerMinute");
         if (JournalPath is not null && Directory.Exists(JournalPath))
             return ($"-JournalPath '{JournalPath}' is a directory: give a file.", "JournalPath");
         return null;

@@ -39,7 +39,8 @@ internal sealed class InFlightMessages
             }
             catch (SmtpException)
             {
-                // The connection is gone: the engine has failed the pending message, as not sent or (its end of data out) uncertain.
+                // The connection is gone: the engine has failed the pending message, as not sent or, when its end
+                // of data had gone out, as uncertain.
             }
         }
     }

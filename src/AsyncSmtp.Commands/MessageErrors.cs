@@ -3,7 +3,9 @@ using AsyncSmtp.Client;
 
 namespace AsyncSmtp.Commands;
 
-/// <summary>The non-terminating errors of a refused message, as the session and the delivery forms write them.</summary>
+/// <summary>
+/// The non-terminating errors of a refused message, as the session and the delivery forms write them.
+/// </summary>
 internal static class MessageErrors
 {
     /// <summary>
@@ -22,7 +24,9 @@ internal static class MessageErrors
             outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
     }
 
-    /// <summary>The error of a refused message, naming what was refused: the sender, a recipient or the message.</summary>
+    /// <summary>
+    /// The error of a refused message, naming what was refused: the sender, a recipient or the message.
+    /// </summary>
     public static ErrorRecord Of(OutgoingMessage message, Exception error, bool transient = false)
     {
         object target = error switch

@@ -28,7 +28,7 @@ internal sealed class OutgoingMessage
 
     /// <summary>The same message carrying a Message-Id it did not have (its content adds the header).</summary>
     public OutgoingMessage WithMessageId(string messageId, SmtpContent content) =>
-        new(Envelope, content, messageId, KnownSize is long size ? size + content.Length - Content.Length : null, Target);
+        new(Envelope, content, messageId, KnownSize + content.Length - Content.Length, Target);
 
     /// <summary>The same message with another envelope.</summary>
     public OutgoingMessage WithEnvelope(SmtpEnvelope envelope) => new(envelope, Content, MessageId, KnownSize, Target);

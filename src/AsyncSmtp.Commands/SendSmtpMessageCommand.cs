@@ -126,7 +126,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [Parameter]
     public int MaxMessagesPerMinute { get; set; }
 
-    /// <summary>A file of JSON lines, one per outcome; a rerun skips what it records as accepted or uncertain.</summary>
+    /// <summary>
+    /// A file of JSON lines, one per outcome; a rerun skips what it records as accepted or uncertain.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? JournalPath { get; set; }
@@ -134,7 +136,10 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
 
     private static readonly string[] DeliveryParameters =
-        { nameof(MaxRetry), nameof(RetryDelaySec), nameof(ThrottleLimit), nameof(MaxMessagesPerMinute), nameof(JournalPath) };
+    {
+        nameof(MaxRetry), nameof(RetryDelaySec), nameof(ThrottleLimit), nameof(MaxMessagesPerMinute),
+        nameof(JournalPath),
+    };
 
     private readonly InFlightMessages _inFlight = new();
     private int _confirmed;
@@ -154,7 +159,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     {
         _notify = ToNotify(DeliveryNotificationOption);
         _caller = SessionTurns.Caller;
-        if (DeliveryParameters.Any(MyInvocation.BoundParameters.ContainsKey)) _deliverySettings = CheckDeliverySettings();
+        if (DeliveryParameters.Any(MyInvocation.BoundParameters.ContainsKey))
+            _deliverySettings = CheckDeliverySettings();
         // Only parameters from the command line are bound yet: a -Message seen later came through the pipeline.
         _messageGiven = Message is not null;
     }
@@ -189,7 +195,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         if (_run is null && session is not null)
         {
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
-                ThrowUsageError("-ThrottleLimit belongs to the one-shot form: a session is one connection.", nameof(ThrottleLimit));
+                ThrowUsageError("-ThrottleLimit belongs to the one-shot form: a session is one connection.",
+                    nameof(ThrottleLimit));
             // The run keeps the session's turn to the end: its held messages and reconnects are its own.
             RunOnPump(ct => TakeTurnAsync(session, ct));
             _run = new DeliveryRun(this, _deliverySettings, session, total);
@@ -250,7 +257,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         }
         var message = FromMessage(built, built);
         if (message is ErrorRecord failed) WriteError(failed);
-        else if (ShouldProcess(((OutgoingMessage)message).Describe(), "Send")) Dispatch(session, new List<object> { message });
+        else if (ShouldProcess(((OutgoingMessage)message).Describe(), "Send"))
+            Dispatch(session, new List<object> { message });
     }
 
     /// <summary>
@@ -276,7 +284,8 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                 }
                 else
                 {
-                    connection ??= await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct).ConfigureAwait(false);
+                    connection ??= await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct)
+                        .ConfigureAwait(false);
                     if (session is not null) await TakeTurnAsync(session, ct).ConfigureAwait(false);
                     await SendAsync(connection, (OutgoingMessage)items[i], outputs, ct).ConfigureAwait(false);
                 }

@@ -17,7 +17,8 @@ internal static class SmtpErrorMapper
     /// Trying again later may succeed although no 4xx reply says so (a connection lost before the end of data):
     /// the category is ResourceUnavailable, as for a 4xx.
     /// </param>
-    public static ErrorRecord ToErrorRecord(Exception error, object? target, string fallbackErrorId, bool transient = false)
+    public static ErrorRecord ToErrorRecord(Exception error, object? target, string fallbackErrorId,
+        bool transient = false)
     {
         string errorId = ErrorIdOf(error, fallbackErrorId);
         var category = transient || error is SmtpException { IsTransient: true }

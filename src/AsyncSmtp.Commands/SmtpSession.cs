@@ -108,7 +108,9 @@ public sealed class SmtpSession : IDisposable
         return _client;
     }
 
-    /// <summary>Where the protocol log goes while a delivery run owns the session; null: to the running cmdlet.</summary>
+    /// <summary>
+    /// Where the protocol log goes while a delivery run owns the session; null: to the running cmdlet.
+    /// </summary>
     internal Action<SmtpLogEntry>? LogSink { get; set; }
 
     /// <summary>Connects, greets, upgrades and logs in; the session is closed again when any step fails.</summary>

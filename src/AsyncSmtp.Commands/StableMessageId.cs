@@ -38,7 +38,8 @@ internal static class StableMessageId
             message.Content.WriteToAsync(sink, CancellationToken.None).GetAwaiter().GetResult();
         }
         var hex = new StringBuilder(32);
-        foreach (byte b in sha.Hash!.Take(16)) hex.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (byte b in sha.Hash!.Take(16))
+            hex.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
         return hex.ToString();
     }
 

@@ -18,7 +18,8 @@
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'OneShotThrottle', 'SendMailMessage', 'Build')]
+    [Parameter(Mandatory)]
+    [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'OneShotThrottle', 'SendMailMessage', 'Build')]
     [string] $Mode,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $BodyFile,

@@ -25,6 +25,9 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
         $script:conn = Get-ConnectionSplat $server
         $script:endpoint = Get-ServerEndpoint $server
         $script:fast = @{ RetryDelaySec = 0 }
+        $script:mail = @{ From = 'alice@example.com'; To = 'bob@example.com'; Subject = 'x'; Body = 'y' }
+        # Errors into $errs, not on the screen.
+        $script:quiet = @{ ErrorVariable = 'errs'; ErrorAction = 'SilentlyContinue' }
     }
     AfterAll { $server.Dispose() }
     BeforeEach { $server.Script.Clear(); $server.Clear() }
@@ -32,20 +35,22 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
     Context 'retries' {
         It 'retries a greylisted recipient and reports the message accepted after two attempts' {
             $server.On('RCPT TO:').Reply('450 4.2.0 Greylisted, try again later').Once() | Out-Null
-            $r = Send-SmtpMessage @conn @fast -MaxRetry 2 -From 'alice@example.com' -To 'bob@example.com' -Subject 'grey' -Body 'x'
+            $r = Send-SmtpMessage @conn @fast @mail -MaxRetry 2
             $r.Status | Should -Be 'Accepted'
             $r.Attempts | Should -Be 2
             $r.Recipients | Should -Be @('bob@example.com')
             @($server.Messages).Count | Should -Be 1
         }
 
-        It 'tries a sender refused with <Reply> <Tries> time(s), then writes SmtpSenderRejected (<Category>)' -ForEach @(
-            @{ Reply = '550 5.7.1 Not allowed'; Tries = 1; Category = 'PermissionDenied' }        # a 5xx is never retried
-            @{ Reply = '451 4.3.0 Try again later'; Tries = 2; Category = 'ResourceUnavailable' } # transient after the last try
-        ) {
+        # A 5xx is never retried; a 4xx still there after the last try is transient (ResourceUnavailable).
+        It 'tries a sender refused with <Reply> <Tries> time(s), then writes SmtpSenderRejected (<Category>)' `
+            -ForEach @(
+                @{ Reply = '550 5.7.1 Not allowed'; Tries = 1; Category = 'PermissionDenied' }
+                @{ Reply = '451 4.3.0 Try again later'; Tries = 2; Category = 'ResourceUnavailable' }
+            ) {
             $server.On('MAIL FROM:').Reply($Reply) | Out-Null
-            $r = Send-SmtpMessage @conn @fast -MaxRetry 1 -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' `
-                -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r = Send-SmtpMessage @conn @fast -MaxRetry 1 @mail `
+                @quiet
             $r | Should -BeNullOrEmpty
             Assert-SmtpError $errs SmtpSenderRejected $Category 'alice@example.com'
             @($server.Commands | Where-Object { $_ -like 'MAIL*' }).Count | Should -Be $Tries
@@ -53,7 +58,7 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
 
         It 'retries a message whose connection dropped before MAIL' {
             $server.On('MAIL FROM:').Disconnect().Once() | Out-Null
-            $r = Send-SmtpMessage @conn @fast -MaxRetry 1 -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y'
+            $r = Send-SmtpMessage @conn @fast -MaxRetry 1 @mail
             $r.Status | Should -Be 'Accepted'
             $r.Attempts | Should -Be 2
             @($server.Messages).Count | Should -Be 1
@@ -61,15 +66,15 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
 
         It 'retries a message whose connection dropped after RCPT' {
             $server.On('RCPT TO:').Disconnect().Once() | Out-Null
-            $r = Send-SmtpMessage @conn @fast -MaxRetry 1 -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y'
+            $r = Send-SmtpMessage @conn @fast -MaxRetry 1 @mail
             $r.Attempts | Should -Be 2
             @($server.Messages).Count | Should -Be 1
         }
 
         It 'reports a dropped connection as transient (ResourceUnavailable) when no retry is left' {
             $server.On('MAIL FROM:').Disconnect() | Out-Null
-            $r = Send-SmtpMessage @conn @fast -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' -MaxRetry 0 `
-                -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r = Send-SmtpMessage @conn @fast @mail -MaxRetry 0 `
+                @quiet
             $r | Should -BeNullOrEmpty
             Assert-SmtpError $errs SmtpServerDisconnected ResourceUnavailable
         }
@@ -77,7 +82,7 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
         It 'never retries a message dropped after its end of data: SmtpDeliveryUncertain, sent once' {
             $server.OnEndOfMessage().Disconnect() | Out-Null
             $m = New-Stable 1 'dot'
-            $r = $m | Send-SmtpMessage @conn @fast -MaxRetry 3 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r = $m | Send-SmtpMessage @conn @fast -MaxRetry 3 @quiet
             $r | Should -BeNullOrEmpty
             Assert-SmtpError $errs SmtpDeliveryUncertain ResourceUnavailable $m
             $errs[0].Exception | Should -BeOfType ([AsyncSmtp.Client.SmtpDeliveryUncertainException])
@@ -97,8 +102,9 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
                 # Far more than socket buffers hold: the server hangs up after the headers, long before the end.
                 $raw = [Text.Encoding]::ASCII.GetBytes("Message-ID: <big@test.example>`r`nSubject: big`r`n`r`n" +
                     ((('x' * 998) + "`r`n") * 24000))
-                $r = Send-SmtpMessage -SmtpServer $midBody.Host -Port $midBody.Port -NoTls @fast -MaxRetry 1 -RawMessage $raw `
-                    -Sender 'alice@example.com' -Recipient 'bob@example.com' -ErrorVariable errs -ErrorAction SilentlyContinue
+                $r = Send-SmtpMessage -SmtpServer $midBody.Host -Port $midBody.Port -NoTls @fast -MaxRetry 1 `
+                    -RawMessage $raw `
+                    -Sender 'alice@example.com' -Recipient 'bob@example.com' @quiet
                 $r | Should -BeNullOrEmpty
                 Assert-SmtpError $errs SmtpServerDisconnected ResourceUnavailable
                 @($midBody.Ledger.FaultsOf('big@test.example')).Count | Should -Be 2
@@ -132,7 +138,8 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
             $errs | Should -BeNullOrEmpty
             $results.Recipients | Should -Be (1..8 | ForEach-Object { "busy$_@example.com" })
             $results.Attempts | Select-Object -Unique | Should -Be 1
-            Get-AcceptedIds $server | Sort-Object | Should -Be (1..8 | ForEach-Object { "busy$_@test.example" } | Sort-Object)
+            Get-AcceptedIds $server | Sort-Object |
+                Should -Be (1..8 | ForEach-Object { "busy$_@test.example" } | Sort-Object)
         }
 
         It 'paces submissions with -MaxMessagesPerMinute, every message once and in order' {
@@ -182,10 +189,11 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
 
         It 'gives a raw message without a Message-Id one that is the same on the rerun' {
             $raw = "Subject: no id`r`n`r`nbody`r`n"
-            $first = Send-SmtpMessage @conn -RawMessage $raw -Sender 'alice@example.com' -Recipient 'bob@example.com' -JournalPath $journal
+            $raw = @{ RawMessage = $raw; Sender = 'alice@example.com'; Recipient = 'bob@example.com' }
+            $first = Send-SmtpMessage @conn @raw -JournalPath $journal
             $first.MessageId | Should -Match '^[0-9a-f]{32}@example\.com$'
             $server.Messages[0].Text | Should -Match "(?m)^Message-ID: <$([regex]::Escape($first.MessageId))>"
-            $again = Send-SmtpMessage @conn -RawMessage $raw -Sender 'alice@example.com' -Recipient 'bob@example.com' -JournalPath $journal
+            $again = Send-SmtpMessage @conn @raw -JournalPath $journal
             $again.Status | Should -Be 'Skipped'
             $again.MessageId | Should -Be $first.MessageId
         }
@@ -200,23 +208,29 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
 param($Manifest, $HostName, $Port, $Journal)
 Import-Module $Manifest
 $messages = 1..6 | ForEach-Object {
-    New-SmtpMessage -From alice@example.com -To "kill$_@example.com" -Subject "kill$_" -Body b -Header @{ 'Message-Id' = "<kill$_@test.example>" }
+    New-SmtpMessage -From alice@example.com -To "kill$_@example.com" -Subject "kill$_" -Body b `
+        -Header @{ 'Message-Id' = "<kill$_@test.example>" }
 }
-$results = $messages | Send-SmtpMessage -SmtpServer $HostName -Port $Port -NoTls -JournalPath $Journal -MaxRetry 1 -RetryDelaySec 0 -ErrorAction SilentlyContinue
+$results = $messages | Send-SmtpMessage -SmtpServer $HostName -Port $Port -NoTls -JournalPath $Journal `
+    -MaxRetry 1 -RetryDelaySec 0 -ErrorAction SilentlyContinue
 ConvertTo-Json -Compress @(@($results) | ForEach-Object { @{ Id = $_.MessageId; Status = "$($_.Status)" } })
 '@
             $exe = [Environment]::ProcessPath
             $arguments = @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-            $arguments += '-NoProfile', '-NonInteractive', '-File', $script, '-Manifest', $ModuleManifest, '-HostName', $server.Host,
-                '-Port', $server.Port, '-Journal', $journal
-            $child = Start-Process -FilePath $exe -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'out1.txt')
+            $arguments += '-NoProfile', '-NonInteractive', '-File', $script, '-Manifest', $ModuleManifest,
+                '-HostName', $server.Host, '-Port', $server.Port, '-Journal', $journal
+            $child = Start-Process -FilePath $exe -ArgumentList $arguments -PassThru `
+                -RedirectStandardOutput (Join-Path $TestDrive 'out1.txt')
             try {
-                Wait-Until { (Test-Path $journal) -and (Get-Content $journal | Select-String 'kill4@test.example') } -TimeoutMs 60000 |
-                    Should -BeTrue
+                $fourthUncertain = {
+                    (Test-Path $journal) -and (Get-Content $journal | Select-String 'kill4@test.example')
+                }
+                Wait-Until $fourthUncertain -TimeoutMs 60000 | Should -BeTrue
             } finally { $child.Kill($true); $child.WaitForExit() }
             $server.Script.Clear()
 
-            $rerun = Invoke-FreshPwsh -File $script -Arguments @{ Manifest = $ModuleManifest; HostName = $server.Host; Port = $server.Port; Journal = $journal }
+            $same = @{ Manifest = $ModuleManifest; HostName = $server.Host; Port = $server.Port; Journal = $journal }
+            $rerun = Invoke-FreshPwsh -File $script -Arguments $same
             # Nothing accepted twice ...
             $server.Ledger.Accepted.Values | Where-Object { $_ -gt 1 } | Should -BeNullOrEmpty
             # ... and nothing unsent forgotten: each message is accepted, or was possibly accepted (and skipped).
@@ -236,7 +250,7 @@ ConvertTo-Json -Compress @(@($results) | ForEach-Object { @{ Id = $_.MessageId; 
             @{ Name = '-MaxMessagesPerMinute 0'; Splat = @{ MaxMessagesPerMinute = 0 } }
             @{ Name = '-JournalPath <a directory>'; Splat = @{ JournalPath = [IO.Path]::GetTempPath() } }
         ) {
-            $e = Get-TerminatingError { Send-SmtpMessage @conn @Splat -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' }
+            $e = Get-TerminatingError { Send-SmtpMessage @conn @Splat @mail }
             Assert-SmtpError $e SmtpInvalidArgument InvalidArgument
             $server.Sessions | Should -BeNullOrEmpty
         }
@@ -249,8 +263,11 @@ ConvertTo-Json -Compress @(@($results) | ForEach-Object { @{ Id = $_.MessageId; 
 
         It 'writes the error of a message that cannot be sent in its place' {
             $none = New-SmtpMessage -From 'alice@example.com' -Subject 'none' -Body 'b'
-            $out = @((New-Stable 1 'place'), $none, (New-Stable 3 'place')) | Send-SmtpMessage @conn -ThrottleLimit 2 -ErrorAction Continue 2>&1
-            $kinds = @($out | ForEach-Object { if ($_ -is [Management.Automation.ErrorRecord]) { 'error' } else { $_.Recipients[0] } })
+            $out = @((New-Stable 1 'place'), $none, (New-Stable 3 'place')) |
+                Send-SmtpMessage @conn -ThrottleLimit 2 -ErrorAction Continue 2>&1
+            $kinds = @($out | ForEach-Object {
+                    if ($_ -is [Management.Automation.ErrorRecord]) { 'error' } else { $_.Recipients[0] }
+                })
             $kinds | Should -Be @('place1@example.com', 'error', 'place3@example.com')
         }
     }
@@ -258,7 +275,8 @@ ConvertTo-Json -Compress @(@($results) | ForEach-Object { @{ Id = $_.MessageId; 
     Context 'progress' {
         It 'shows sent, failed and retrying counts over the whole run, with a percentage when the count is known' {
             $server.On('MAIL FROM:<refused@').Reply('550 5.7.1 No') | Out-Null
-            $messages = @(New-Stable (1..5) 'prog') + (New-SmtpMessage -From 'refused@example.com' -To 'bob@example.com' -Subject 'r' -Body 'b')
+            $refused = New-SmtpMessage -From 'refused@example.com' -To 'bob@example.com' -Subject 'r' -Body 'b'
+            $messages = @(New-Stable (1..5) 'prog') + $refused
             $run = Start-InOtherRunspace @'
 param($messages, $h, $p)
 $ProgressPreference = 'Continue'
@@ -299,15 +317,15 @@ Describe 'Send-SmtpMessage delivery over a session' {
         $s.IsAuthenticated | Should -BeTrue
         $server.Messages.AuthenticatedUser | Should -Be @('alice', 'alice', 'alice')
         $server.Sessions.Count | Should -Be 2
-        (Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'after' -Body 'b').Status |
-            Should -Be 'Accepted'
+        $after = Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'after' -Body 'b'
+        $after.Status | Should -Be 'Accepted'
         $s | Disconnect-Smtp
     }
 
     It 'does not reconnect without -MaxRetry: a lost session stays closed' {
         $s = Connect-Smtp @conn
         $server.On('MAIL FROM:').Disconnect().Once() | Out-Null
-        $e = Get-TerminatingError { Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'x' -Body 'y' }
+        $e = Get-TerminatingError { Send-SmtpMessage -Session $s @mail }
         Assert-SmtpError $e SmtpServerDisconnected ConnectionError
         $s.Reconnects | Should -Be 0
         $s.IsConnected | Should -BeFalse

@@ -45,8 +45,8 @@ Describe 'Send-SmtpMessage outcomes over a session' {
         $s = Connect-Smtp @conn
         $gate = [Threading.ManualResetEventSlim]::new($false)
         $closed = [Threading.ManualResetEventSlim]::new($false)
-        $other = Start-InOtherRunspace 'param($s, $gate, $closed) $null = $gate.Wait(10000); $s | Disconnect-Smtp; $closed.Set()' `
-            $s, $gate, $closed
+        $closer = 'param($s, $gate, $closed) $null = $gate.Wait(10000); $s | Disconnect-Smtp; $closed.Set()'
+        $other = Start-InOtherRunspace $closer $s, $gate, $closed
         $results = [Collections.Generic.List[object]]::new()
         $e = $null
         try {
@@ -111,7 +111,9 @@ $done.Set()
         $noRecipients = New-SmtpMessage -From 'alice@example.com' -Subject 'none' -Body 'b'
         $out = @((New-Numbered 1 'order'), $noRecipients, (New-Numbered 3 'order')) |
             Send-SmtpMessage -Session $s -ErrorAction Continue 2>&1
-        $kinds = @($out | ForEach-Object { if ($_ -is [Management.Automation.ErrorRecord]) { 'error' } else { $_.Recipients[0] } })
+        $kinds = @($out | ForEach-Object {
+                if ($_ -is [Management.Automation.ErrorRecord]) { 'error' } else { $_.Recipients[0] }
+            })
         $kinds | Should -Be @('order1@example.com', 'error', 'order3@example.com')
         $s | Disconnect-Smtp
     }
