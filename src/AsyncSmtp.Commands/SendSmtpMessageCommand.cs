@@ -199,15 +199,32 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
                     nameof(ThrottleLimit));
             // The run keeps the session's turn to the end: its held messages and reconnects are its own.
             RunOnPump(ct => TakeTurnAsync(session, ct));
-            _run = new DeliveryRun(this, _deliverySettings, session, total);
+            _run = StartRun(settings => new DeliveryRun(this, settings, session, total));
         }
-        _run ??= new DeliveryRun(this, _deliverySettings, _oneShotOptions!, _oneShotServer, total);
+        _run ??= StartRun(settings => new DeliveryRun(this, settings, _oneShotOptions!, _oneShotServer, total));
         foreach (var item in items)
         {
             if (item is ErrorRecord error) _run.AddError(error);
             else _run.Add((OutgoingMessage)item);
         }
         if (_run.Terminating is { } stop) ThrowTerminatingError(stop);
+    }
+
+    /// <summary>
+    /// Starts the delivery run; a journal that cannot be opened (no such folder, in use) ends the command.
+    /// </summary>
+    private DeliveryRun StartRun(Func<DeliverySettings, DeliveryRun> start)
+    {
+        try
+        {
+            return start(_deliverySettings!);
+        }
+        catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
+        {
+            ThrowTerminatingError(SmtpErrorMapper.ToErrorRecord(error, _deliverySettings!.JournalPath,
+                SmtpErrorIds.InvalidArgument));
+            throw;
+        }
     }
 
     private DeliverySettings CheckDeliverySettings()

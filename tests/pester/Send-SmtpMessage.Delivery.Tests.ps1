@@ -255,6 +255,13 @@ ConvertTo-Json -Compress @(@($results) | ForEach-Object { @{ Id = $_.MessageId; 
             $server.Sessions | Should -BeNullOrEmpty
         }
 
+        It 'refuses a -JournalPath that cannot be opened with a terminating SmtpInvalidArgument, sending nothing' {
+            $journal = Join-Path $TestDrive 'no-such-folder/journal.jsonl'
+            $e = Get-TerminatingError { Send-SmtpMessage @conn @mail -JournalPath $journal }
+            Assert-SmtpError $e SmtpInvalidArgument InvalidArgument $journal
+            $server.Sessions | Should -BeNullOrEmpty
+        }
+
         It 'still honours -WhatIf: nothing is sent, no connection is made' {
             $r = New-Stable (1..3) 'whatif' | Send-SmtpMessage @conn -ThrottleLimit 2 -MaxRetry 1 -WhatIf
             $r | Should -BeNullOrEmpty
