@@ -33,9 +33,9 @@ Set-StrictMode -Version Latest
 # A row whose hypervisor steal exceeded this share of the machine's CPU time in some round is marked disturbed.
 $disturbedStealPercent = 5
 # The whole run's limit, and what the large attachments and Import-Module take after the rounds (about two
-# minutes on two cores: 610 MB of attachments written, eight sends, ten pwsh starts), with a margin.
+# minutes on two cores: 610 MB of attachments written, eight sends, ten pwsh starts, the fault soak), with a margin.
 $budgetSeconds = 15 * 60
-$reserveSeconds = 200
+$reserveSeconds = 240
 
 function Invoke-BenchmarkProgram([string[]] $Arguments, [int] $TimeoutSeconds = 150) {
     Invoke-Measurement -FilePath 'dotnet' -ArgumentList (@($benchDll) + $Arguments + @('--port', "$($sink.Port)")) -TimeoutSeconds $TimeoutSeconds
@@ -144,6 +144,23 @@ function Measure-ModuleImport([int] $Runs) {
     [pscustomobject]@{ Runs = $Runs; InProcessMs = Get-Median $inProcess; WithImportMs = Get-Median $withImport; BaselineMs = Get-Median $baseline }
 }
 
+function Measure-FaultSoak {
+    # The delivery engine's fault soak (FaultSoakTests in tests/AsyncSmtp.Client.Tests): 2,000 messages over four
+    # connections with retries, through a test server that drops, defers, throttles and delays at random (a fixed
+    # seed). Its throughput and accounting line, shown for reference: the faults, not the client, set the pace.
+    $arguments = @('test', (Join-Path $Root 'tests/AsyncSmtp.Client.Tests'), '-c', 'Release', '--no-build', '-nologo',
+        '--filter', 'FullyQualifiedName~FaultSoakTests', '--logger', 'console;verbosity=detailed')
+    $run = Invoke-BoundedProcess -FilePath 'dotnet' -ArgumentList $arguments -WorkingDirectory $Root -TimeoutSeconds 180
+    $line = @($run.Output -split '\r?\n' | Where-Object { $_ -match '\d+ messages in [\d.]+ s \(\d+ msg/s\)' })[0]
+    $target = 'For reference: fault soak, 2,000 messages, 4 connections, retries, random faults (FaultSoakTests)'
+    if ($run.ExitCode -ne 0 -or -not $line) {
+        return New-Target $target "FAILED (exit $($run.ExitCode)): $($run.Error.Trim())" $false
+    }
+    $measured = New-Target $target $line.Trim() $true
+    $measured.Verdict = 'reference'
+    $measured
+}
+
 function New-Target([string] $Target, [string] $Measured, [bool] $Pass) {
     [pscustomobject]@{ Target = $Target; Measured = $Measured; Verdict = if ($Pass) { 'PASS' } else { 'FAIL' } }
 }
@@ -240,6 +257,8 @@ finally {
 
 $import = Measure-ModuleImport 5
 Write-Host "Import-Module: $(Format-Number $import.InProcessMs) ms in-process"
+$faultSoak = Measure-FaultSoak
+Write-Host "Fault soak: $($faultSoak.Measured)"
 
 $cmdletLarge = @($largeRows | Where-Object Client -EQ 'engine-smtpmessage')
 $tenMegabytes = @($largeRows | Where-Object Megabytes -EQ 10)
@@ -255,6 +274,11 @@ $targets = @(
     New-RatioTarget 'For reference: engine vs MailKit, msg/s, 1 connection' 'engine-submit-1' 'mailkit-1' Rate 0 -Reference
     New-RatioTarget 'For reference: engine vs smtp-source, msg/s, 4 connections/sessions' 'engine-submit-4' 'smtp-source-4' Rate 0 -Reference
     New-RatioTarget 'One-shot Send-SmtpMessage: ≥ 5× Send-MailMessage''s msg/s' 'OneShot-1' 'SendMailMessage-1' Rate 5
+    New-RatioTarget 'One-shot Send-SmtpMessage -ThrottleLimit 4 (prebuilt): ≥ 2× MailKit''s msg/s, 4 connections' `
+        'OneShotThrottle-4' 'mailkit-4' Rate 2
+    New-RatioTarget 'For reference: Send-SmtpMessage -ThrottleLimit 4 vs smtp-source -s 4, msg/s' `
+        'OneShotThrottle-4' 'smtp-source-4' Rate 0 -Reference
+    $faultSoak
     if (-not ($cmdletLarge | Where-Object Error) -and $cmdletLarge.Count -gt 1) {
         $peaks = ($cmdletLarge | ForEach-Object { "$($_.Megabytes) MB: $(Format-Number ($_.PeakExtraMaxBytes / 1MB) 'N2')" }) -join ', '
         New-Target 'Large attachment (as the cmdlets send it): < 2 MiB peak extra memory, flat from 10 MB to 500 MB' "$peaks MiB" (-not ($cmdletLarge | Where-Object { $_.PeakExtraMaxBytes -ge 2MB }))

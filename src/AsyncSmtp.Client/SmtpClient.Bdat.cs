@@ -32,7 +32,7 @@ public sealed partial class SmtpClient
             wire.Log(SmtpLogDirection.Client, $"[message chunk: {count} bytes]");
             if (isLast) return;
             var reply = await wire.ReadReplyAsync(_io, "waiting for the chunk to be accepted").ConfigureAwait(false);
-            if (reply.Code != 250) throw new SmtpDataException(reply);
+            if (reply.Code != 250) throw _transaction.Refused(reply);
         }
     }
 }

@@ -136,7 +136,7 @@ public sealed partial class SmtpClient
             else
                 await SendWithDataAsync(io, transaction, content, progress).ConfigureAwait(false);
             if (!transaction.HoldsEndOfData)
-                transaction.FinalReply = await ReadFinalReplyAfterEndOfDataAsync(io).ConfigureAwait(false);
+                transaction.FinalReply = await ReadFinalReplyAfterEndOfDataAsync(io, transaction).ConfigureAwait(false);
             return transaction;
         }
         catch (SmtpCommandException ex) when (ex is SmtpResponseException or SmtpRecipientsRefusedException)
@@ -147,11 +147,11 @@ public sealed partial class SmtpClient
     }
 
     /// <summary>The final reply of a message whose end of data is out: if none comes, it is uncertain.</summary>
-    private async Task<SmtpResponse> ReadFinalReplyAfterEndOfDataAsync(IoScope io)
+    private async Task<SmtpResponse> ReadFinalReplyAfterEndOfDataAsync(IoScope io, Transaction transaction)
     {
         try
         {
-            return await ReadFinalReplyAsync(io).ConfigureAwait(false);
+            return await ReadFinalReplyAsync(io, transaction).ConfigureAwait(false);
         }
         catch (SmtpConnectionException lost)
         {
@@ -159,10 +159,11 @@ public sealed partial class SmtpClient
         }
     }
 
-    private async Task<SmtpResponse> ReadFinalReplyAsync(IoScope io)
+    private async Task<SmtpResponse> ReadFinalReplyAsync(IoScope io, Transaction? transaction = null)
     {
         var final = await Wire.ReadReplyAsync(io, "waiting for the message to be accepted").ConfigureAwait(false);
-        return final.Code == 250 ? final : throw new SmtpDataException(final);
+        if (final.Code == 250) return final;
+        throw transaction?.Refused(final) ?? new SmtpDataException(final);
     }
 
     /// <summary>
@@ -215,7 +216,7 @@ public sealed partial class SmtpClient
         {
             await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
             var reply = await Wire.CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
-            if (reply.Code != 354) throw new SmtpDataException(reply);
+            if (reply.Code != 354) throw transaction.Refused(reply);
             (transaction.BytesSent, transaction.MessageSize) = await WriteDataBodyAsync(io, content, progress, transaction).ConfigureAwait(false);
             LogBody(transaction.BytesSent);
             return;
@@ -257,7 +258,7 @@ public sealed partial class SmtpClient
             await Wire.ReadReplyAsync(io, "ending an empty message").ConfigureAwait(false);
         }
         transaction.ThrowIfEnvelopeRefused();
-        throw new SmtpDataException(dataReply);
+        throw transaction.Refused(dataReply);
     }
 
     private static readonly byte[] _loneDot = { (byte)'.', (byte)'\r', (byte)'\n' };

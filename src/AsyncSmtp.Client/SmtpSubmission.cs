@@ -63,7 +63,7 @@ public sealed class SmtpSubmission
     internal void Complete(SmtpResponse final)
     {
         if (final.Code == 250) _verdict?.TrySetResult(Transaction.Result(final));
-        else _verdict?.TrySetException(new SmtpDataException(final));
+        else _verdict?.TrySetException(Transaction.Refused(final));
     }
 
     internal void Fail(Exception error) =>

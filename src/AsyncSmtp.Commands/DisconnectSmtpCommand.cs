@@ -9,6 +9,13 @@ public sealed class DisconnectSmtpCommand : AsyncPSCmdlet
     [ValidateNotNull]
     public SmtpSession Session { get; set; } = null!;
 
-    protected override Task ProcessRecordAsync(CancellationToken cancellationToken) =>
-        Session.CloseAsync(cancellationToken);
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
+    {
+        var session = Session;
+        return session.Turns.RunAsync(SessionTurns.Caller, async () =>
+        {
+            await session.CloseAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
 }

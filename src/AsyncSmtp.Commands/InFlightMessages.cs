@@ -38,7 +38,8 @@ internal sealed class InFlightMessages
             }
             catch (SmtpException)
             {
-                // The connection is gone: the engine has failed the pending message, which is reported as not sent.
+                // The connection is gone: the engine has failed the pending message, as not sent or, when its end
+                // of data had gone out, as uncertain.
             }
         }
     }

@@ -36,10 +36,13 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
             return;
         }
         var session = Session;
+        object caller = SessionTurns.Caller;
         SmtpResponse reply;
         try
         {
-            reply = await session.Client.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+            reply = await session.Turns.RunAsync(
+                caller, () => session.Client.ExecuteAsync(command, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Client.SmtpCommandException refused)
         {

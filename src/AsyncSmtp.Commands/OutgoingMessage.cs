@@ -24,6 +24,10 @@ internal sealed class OutgoingMessage
     /// <summary>What a message-level error names: the path, the SmtpMessage object or the raw content.</summary>
     public object Target { get; }
 
+    /// <summary>The same message carrying a Message-Id it did not have (its content adds the header).</summary>
+    public OutgoingMessage WithMessageId(string messageId, SmtpContent content) =>
+        new(Envelope, content, messageId, KnownSize + content.Length - Content.Length, Target);
+
     /// <summary>The same message with another envelope.</summary>
     public OutgoingMessage WithEnvelope(SmtpEnvelope envelope) => new(envelope, Content, MessageId, KnownSize, Target);
 

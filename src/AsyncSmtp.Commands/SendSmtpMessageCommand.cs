@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Collections.ObjectModel;
-using System.Diagnostics;
 using System.Management.Automation;
 using DeliveryNotificationOptions = System.Net.Mail.DeliveryNotificationOptions;
 using AsyncSmtp.Client;
@@ -17,7 +15,7 @@ namespace AsyncSmtp.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "SmtpMessage", DefaultParameterSetName = ConnectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SmtpSendResult))]
-public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageContentParameters
+public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageContentParameters
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
     [ValidateNotNull]
@@ -111,7 +109,36 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     [ValidateNotNullOrEmpty]
     public string[]? Recipient { get; set; }
 
+    /// <summary>Retries of a message that failed transiently (never after its end of data, never a 5xx).</summary>
+    [Parameter]
+    public int MaxRetry { get; set; }
+
+    /// <summary>The first wait before a retry, in seconds; doubled each time, ±20 %, at most 300.</summary>
+    [Parameter]
+    public double RetryDelaySec { get; set; } = 5;
+
+    /// <summary>Up to this many connections share the messages (one-shot form); outcomes stay in input order.</summary>
+    [Parameter(ParameterSetName = ConnectSet)]
+    public int ThrottleLimit { get; set; } = 1;
+
+    /// <summary>No more submissions a minute than this, over all connections.</summary>
+    [Parameter]
+    public int MaxMessagesPerMinute { get; set; }
+
+    /// <summary>
+    /// A file of JSON lines, one per outcome; a rerun skips what it records as accepted or uncertain.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
     bool IMessageContentParameters.BodyAsHtml => BodyAsHtml.IsPresent;
+
+    private static readonly string[] _deliveryParameters =
+    {
+        nameof(MaxRetry), nameof(RetryDelaySec), nameof(ThrottleLimit), nameof(MaxMessagesPerMinute),
+        nameof(JournalPath),
+    };
 
     private readonly InFlightMessages _inFlight = new();
     private int _confirmed;
@@ -122,29 +149,115 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
     private readonly List<string> _pipedFiles = new();
     private bool _messageGiven;
     private bool _inputSeen;
+    private object _caller = null!;
+    private DeliverySettings? _deliverySettings;
+    private DeliveryRun? _run;
+    private readonly HashSet<SmtpSession> _turnsTaken = new();
 
     protected override Task BeginProcessingAsync(CancellationToken cancellationToken)
     {
         _notify = ToNotify(DeliveryNotificationOption);
+        _caller = SessionTurns.Caller;
+        if (_deliveryParameters.Any(MyInvocation.BoundParameters.ContainsKey))
+            _deliverySettings = CheckDeliverySettings();
         // Only parameters from the command line are bound yet: a -Message seen later came through the pipeline.
         _messageGiven = Message is not null;
         return Task.CompletedTask;
     }
 
-    protected override async Task ProcessRecordAsync(CancellationToken cancellationToken)
+    protected override Task ProcessRecordAsync(CancellationToken cancellationToken)
     {
         _inputSeen = true;
-        if (TakePipedFile()) return;
+        if (TakePipedFile()) return Task.CompletedTask;
         // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
         var session = IsOneShot ? PSObjectValue.Unwrap(Message) as SmtpSession : Session;
         if (session is null && _oneShotOptions is null)
             _oneShotOptions = WithUseSsl(BuildClientOptions(out _oneShotServer));
 
-        var approved = new List<OutgoingMessage>();
-        foreach (var message in PrepareMessages())
-            if (ShouldProcess(message.Describe(), "Send")) approved.Add(message);
-        if (approved.Count > 0) await SendAllAsync(session, approved, cancellationToken).ConfigureAwait(false);
+        // Messages to send and errors of messages that could not be read, in their order.
+        var items = new List<object>();
+        foreach (var item in PrepareMessages())
+            if (item is ErrorRecord || ShouldProcess(((OutgoingMessage)item).Describe(), "Send")) items.Add(item);
+        return items.Count > 0 ? DispatchAsync(session, items, cancellationToken) : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends the record's messages: through the delivery engine when delivery parameters were given. Runs on the
+    /// pipeline thread up to its first wait (usage errors are thrown there).
+    /// </summary>
+    private Task DispatchAsync(SmtpSession? session, List<object> items, CancellationToken cancellationToken)
+    {
+        if (_deliverySettings is null) return SendAllAsync(session, items, cancellationToken);
+        if (_run is not null || session is null)
+        {
+            Deliver(session, items);
+            return Task.CompletedTask;
+        }
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
+            ThrowUsageError("-ThrottleLimit belongs to the one-shot form: a session is one connection.",
+                nameof(ThrottleLimit));
+        return DeliverOverSessionAsync(session, items, cancellationToken);
+    }
+
+    private async Task DeliverOverSessionAsync(SmtpSession session, List<object> items, CancellationToken ct)
+    {
+        // The run keeps the session's turn to the end: its held messages and reconnects are its own.
+        await TakeTurnAsync(session, ct).ConfigureAwait(false);
+        // The run writes outcomes as it learns them, so it is fed on the pipeline thread.
+        var stop = await InvokeOnPipelineThreadAsync(() => Deliver(session, items)).ConfigureAwait(false);
+        if (stop is not null) throw Terminate(stop);
+    }
+
+    /// <summary>
+    /// Adds the record's messages to the delivery run (started by the first record). Pipeline thread only; a
+    /// terminating error is thrown here, or returned when called through the pump.
+    /// </summary>
+    private ErrorRecord? Deliver(SmtpSession? session, List<object> items)
+    {
+        // Every message of the run in this one record (not piped): their number is known for the progress bar.
+        int? total = MyInvocation.ExpectingInput ? null : items.Count;
+        _run ??= StartRun(settings => session is null
+            ? new DeliveryRun(this, settings, _oneShotOptions!, _oneShotServer, total)
+            : new DeliveryRun(this, settings, session, total));
+        foreach (var item in items)
+        {
+            if (item is ErrorRecord error) _run.AddError(error);
+            else _run.Add((OutgoingMessage)item);
+        }
+        return _run.Terminating;
+    }
+
+    /// <summary>
+    /// Starts the delivery run; a journal that cannot be opened (no such folder, in use) ends the command.
+    /// </summary>
+    private DeliveryRun StartRun(Func<DeliverySettings, DeliveryRun> start)
+    {
+        try
+        {
+            return start(_deliverySettings!);
+        }
+        catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
+        {
+            throw Terminate(SmtpErrorMapper.ToErrorRecord(error, _deliverySettings!.JournalPath,
+                SmtpErrorIds.InvalidArgument));
+        }
+    }
+
+    private DeliverySettings CheckDeliverySettings()
+    {
+        var settings = new DeliverySettings
+        {
+            MaxRetry = MaxRetry,
+            RetryDelaySec = RetryDelaySec,
+            ThrottleLimit = ThrottleLimit,
+            MaxMessagesPerMinute = MyInvocation.BoundParameters.ContainsKey(nameof(MaxMessagesPerMinute))
+                ? MaxMessagesPerMinute
+                : null,
+            JournalPath = JournalPath is null ? null : GetUnresolvedProviderPathFromPSPath(JournalPath),
+        };
+        if (settings.Problem() is { } problem) ThrowUsageError(problem.Message, problem.Parameter);
+        return settings;
     }
 
     /// <summary>
@@ -177,24 +290,9 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
             return;
         }
         var message = FromMessage(built, built);
-        if (message is not null && ShouldProcess(message.Describe(), "Send"))
-            await SendAllAsync(session, new List<OutgoingMessage> { message }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Sends the messages over the session, or the one-shot connection (opened now if need be).</summary>
-    private async Task SendAllAsync(SmtpSession? session, List<OutgoingMessage> approved, CancellationToken ct)
-    {
-        var connection = session
-            ?? await GetOneShotSessionAsync(_oneShotOptions!, _oneShotServer, ct).ConfigureAwait(false);
-        for (int i = 0; i < approved.Count; i++)
-        {
-            var outputs = new List<object>(2);
-            await SendAsync(connection, approved[i], outputs, ct).ConfigureAwait(false);
-            // The last message's outputs are not waited for: one thread hop fewer per record, which matters
-            // when thousands of messages are piped through one session.
-            if (i < approved.Count - 1) await WriteAllAsync(outputs).ConfigureAwait(false);
-            else WriteWithoutWaiting(outputs);
-        }
+        if (message is ErrorRecord failed) WriteError(failed);
+        else if (ShouldProcess(((OutgoingMessage)message).Describe(), "Send"))
+            await DispatchAsync(session, new List<object> { message }, cancellationToken).ConfigureAwait(false);
     }
 
     // -UseSsl is -StartTls on Send-MailMessage's default port: scripts that relied on port 25 keep using it.
@@ -208,264 +306,47 @@ public sealed class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageConte
         return options;
     }
 
-    private async Task WriteAllAsync(List<object> outputs)
-    {
-        foreach (var output in outputs)
-        {
-            if (output is ErrorRecord error) await WriteErrorAsync(error).ConfigureAwait(false);
-            else await WriteObjectAsync(output).ConfigureAwait(false);
-        }
-    }
-
     protected override async Task EndProcessingAsync(CancellationToken cancellationToken)
     {
         // An empty pipeline of files still sends the message, without them, as Send-MailMessage does.
         bool noFilesCame = MyInvocation.ExpectingInput && !_inputSeen && ContentParameters.HasContent(this);
         if (_pipedFiles.Count > 0 || noFilesCame)
             await SendWithPipedFilesAsync(cancellationToken).ConfigureAwait(false);
+        if (_deliverySettings is not null)
+        {
+            await FinishDeliveryAsync(cancellationToken).ConfigureAwait(false);
+            ReleaseTurns();
+            return;
+        }
+        var outputs = new List<object>(2);
         if (!_inFlight.IsEmpty)
         {
             await _inFlight.FlushAsync(cancellationToken).ConfigureAwait(false);
-            var outputs = new List<object>(2);
             await ReportAnsweredAsync(outputs).ConfigureAwait(false);
-            await WriteAllAsync(outputs).ConfigureAwait(false);
         }
+        // Every reply read: another runspace may have the session while these outcomes are written.
+        ReleaseTurns();
+        await WriteAllAsync(outputs).ConfigureAwait(false);
         if (IsOneShot) await CloseOneShotSessionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FinishDeliveryAsync(CancellationToken cancellationToken)
+    {
+        var run = _run;
+        if (run is null) return;
+        await run.FinishAsync(cancellationToken).ConfigureAwait(false);
+        if (run.Terminating is { } stop) throw Terminate(stop);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _inFlight.Abandon();
+        if (disposing)
+        {
+            _run?.Dispose();
+            // A stopped pipeline: what it held is dropped before another runspace may have the session.
+            _inFlight.Abandon();
+            ReleaseTurns();
+        }
         base.Dispose(disposing);
-    }
-
-    /// <summary>
-    /// Hands one message to the server. The outcomes of earlier messages whose final replies have come
-    /// meanwhile go to <paramref name="outputs"/>, in order, followed by this message's error if it was
-    /// refused at once; its own result comes with a later message or at the end of the pipeline.
-    /// </summary>
-    private async Task SendAsync(SmtpSession session, OutgoingMessage message, List<object> outputs, CancellationToken cancellationToken)
-    {
-        message = await _dsn.ApplyAsync(session, message, WriteWarningAsync).ConfigureAwait(false);
-        var progress = new UploadProgress(this, message);
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            var submission = await session.Client
-                .SubmitAsync(message.Envelope, message.Content, progress, cancellationToken).ConfigureAwait(false);
-            _inFlight.Add(session, message, submission, clock);
-            await ReportAnsweredAsync(outputs).ConfigureAwait(false);
-        }
-        catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
-        {
-            // Earlier messages are reported first; the replies they still owe are read now (or their loss is).
-            await _inFlight.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await ReportAnsweredAsync(outputs).ConfigureAwait(false);
-            // Anything but a refusal has closed the connection: an attachment or .eml file that went away
-            // while it was read for sending, as much as a lost connection.
-            if (error is not SmtpCommandException)
-                throw await ConnectionLostAsync(message, error, session, outputs).ConfigureAwait(false);
-            outputs.Add(MessageFailure(message, error));
-        }
-        finally
-        {
-            progress.Complete();
-        }
-    }
-
-    /// <summary>
-    /// Adds the outcome of each answered message to <paramref name="outputs"/>: a result (after one error
-    /// per refused recipient) when delivered, an error when refused. A message lost with its connection
-    /// ends the cmdlet, as for a message sent without pipelining, once what came before it is written.
-    /// </summary>
-    private async Task ReportAnsweredAsync(List<object> outputs)
-    {
-        foreach (var entry in _inFlight.TakeAnswered())
-        {
-            var message = entry.Message;
-            if (entry.Submission.Result.Exception?.InnerException is { } failure)
-            {
-                if (failure is SmtpCommandException)
-                {
-                    outputs.Add(MessageFailure(message, failure));
-                    continue;
-                }
-                throw await ConnectionLostAsync(message, failure, entry.Session, outputs).ConfigureAwait(false);
-            }
-            _confirmed++;
-            var result = entry.Submission.Result.Result;
-            foreach (var refusal in result.RefusedRecipients)
-                outputs.Add(SmtpErrorMapper.ToErrorRecord(refusal, refusal.Recipient, SmtpErrorIds.RecipientRejected));
-            outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
-                result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
-                entry.Session.SmtpServer, entry.Session.Port, result.MessageSize, entry.Clock.Elapsed));
-        }
-    }
-
-    /// <summary>
-    /// The connection is gone: what came before is written; a message whose whole data was written gets its
-    /// own SmtpDeliveryUncertain error (the server may have it); then the run ends with the connection's
-    /// error, which says how many of its messages were confirmed.
-    /// </summary>
-    private async Task<Exception> ConnectionLostAsync(OutgoingMessage message, Exception error, SmtpSession session,
-        List<object> outputs)
-    {
-        var lost = error;
-        if (error is SmtpDeliveryUncertainException uncertain)
-        {
-            outputs.Add(SmtpErrorMapper.ToErrorRecord(uncertain, message.Target, SmtpErrorIds.DeliveryUncertain));
-            lost = uncertain.InnerException ?? uncertain;
-        }
-        await WriteAllAsync(outputs).ConfigureAwait(false);
-        outputs.Clear();
-        var record = SmtpErrorMapper.ToErrorRecord(lost, session.Endpoint, SmtpErrorIds.ServerDisconnected);
-        record.ErrorDetails = new ErrorDetails(
-            $"{record.ErrorDetails?.Message ?? lost.Message} {_confirmed} message(s) of this run were confirmed by the server.");
-        return Terminate(record);
-    }
-
-    /// <summary>The non-terminating error of a refused message, naming what was refused: the pipeline goes on.</summary>
-    private static ErrorRecord MessageFailure(OutgoingMessage message, Exception error)
-    {
-        object target = error switch
-        {
-            SmtpSenderRefusedException refused => refused.Sender,
-            SmtpRecipientRefusedException refused => refused.Recipient,
-            _ => message.Target,
-        };
-        return SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.MessageRejected);
-    }
-
-    /// <summary>The messages of this pipeline record, each with its envelope. Failures to read one are written as errors here.</summary>
-    private IEnumerable<OutgoingMessage> PrepareMessages()
-    {
-        var smtpMessage = PSObjectValue.Unwrap(Message);
-        // -Message binds by value to anything in the pipeline: the session itself when it is piped in,
-        // and a file object whose FullName also bound -Path. Neither is a message.
-        if (smtpMessage is SmtpSession || (Path is not null && smtpMessage is not SmtpMessage)) smtpMessage = null;
-        bool fromParameters = ContentParameters.HasContent(this);
-
-        int forms = (fromParameters ? 1 : 0) + (smtpMessage is null ? 0 : 1) + (Path is null ? 0 : 1) + (RawMessage is null ? 0 : 1);
-        if (forms == 0) ThrowUsageError("Nothing to send: give -From/-To/-Subject/-Body..., -Message, -Path or -RawMessage.", "Message");
-        if (forms > 1) ThrowUsageError("Give the message in one form only: content parameters, -Message, -Path or -RawMessage.", "Message");
-
-        if (RawMessage is not null)
-        {
-            if (FromRaw() is { } raw) yield return raw;
-        }
-        else if (Path is not null)
-        {
-            foreach (string path in ResolvePaths(Path))
-                if (FromMessage(Load(path), path) is { } loaded) yield return loaded;
-        }
-        else if (smtpMessage is not null)
-        {
-            if (smtpMessage is SmtpMessage given) { if (FromMessage(given, given) is { } m) yield return m; }
-            else WriteError(SmtpErrorMapper.ToErrorRecord(new ArgumentException("-Message takes a message made by "
-                + "New-SmtpMessage; use -RawMessage for text or bytes and -Path for files.", nameof(Message)),
-                smtpMessage, SmtpErrorIds.InvalidArgument));
-        }
-        else
-        {
-            var built = ContentParameters.Build(this, this, out var error);
-            if (built is null) WriteError(error!);
-            else if (FromMessage(built, built) is { } m) yield return m;
-        }
-    }
-
-    private OutgoingMessage? FromMessage(SmtpMessage? message, object target)
-    {
-        if (message is null) return null;
-        try
-        {
-            var envelope = message.CreateEnvelope(Sender, Recipient, _notify);
-            // Only a message that reads files can be large enough for a progress bar; measuring others would cost a serialisation.
-            return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, message.ReadsFiles ? message.Size : null, target);
-        }
-        catch (Exception error) when (SmtpErrorMapper.IsReportable(error))
-        {
-            WriteError(SmtpErrorMapper.ToErrorRecord(error, target, SmtpErrorIds.InvalidArgument));
-            return null;
-        }
-    }
-
-    private OutgoingMessage? FromRaw()
-    {
-        if (Sender is null || Recipient is null)
-            ThrowUsageError("-RawMessage needs the envelope: give -Sender and -Recipient.", Sender is null ? nameof(Sender) : nameof(Recipient));
-        byte[]? bytes = RawMessageContent.ToBytes(RawMessage);
-        if (bytes is null)
-        {
-            var unusable = new ArgumentException("-RawMessage takes a string, lines of text or a byte array.",
-                nameof(RawMessage));
-            WriteError(SmtpErrorMapper.ToErrorRecord(unusable, RawMessage, SmtpErrorIds.InvalidArgument));
-            return null;
-        }
-        SmtpEnvelope envelope;
-        try
-        {
-            // The same reading of -Sender and -Recipient as for every other content form.
-            envelope = new SmtpEnvelope(EnvelopeAddress.Sender(Sender!),
-                Recipient!.Select(r => new SmtpRecipient(EnvelopeAddress.Recipient(r), _notify)).ToList());
-        }
-        catch (SmtpArgumentException invalid)
-        {
-            WriteError(SmtpErrorMapper.ToErrorRecord(invalid, RawMessage, SmtpErrorIds.InvalidArgument));
-            return null;
-        }
-        return new OutgoingMessage(envelope, SmtpContent.FromBytes(bytes), RawMessageContent.FindMessageId(bytes), bytes.Length, RawMessage!);
-    }
-
-    private SmtpMessage? Load(string path)
-    {
-        if (FileArguments.Check(this, path, nameof(Path)) is { } problem)
-        {
-            WriteError(problem);
-            return null;
-        }
-        try
-        {
-            return SmtpMessageFactory.Load(path);
-        }
-        catch (Exception invalid) when (SmtpErrorMapper.IsReportable(invalid))
-        {
-            WriteError(SmtpErrorMapper.ToErrorRecord(invalid, path, SmtpErrorIds.InvalidArgument));
-        }
-        return null;
-    }
-
-    private IEnumerable<string> ResolvePaths(string[] paths)
-    {
-        foreach (string path in paths)
-        {
-            Collection<string> resolved;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-                if (provider.Name != "FileSystem")
-                {
-                    var notFile = new ArgumentException($"'{path}' is not a file system path.", nameof(Path));
-                    WriteError(SmtpErrorMapper.ToErrorRecord(notFile, path, SmtpErrorIds.InvalidArgument));
-                    continue;
-                }
-            }
-            catch (Exception missing) when (SmtpErrorMapper.IsReportable(missing))
-            {
-                WriteError(SmtpErrorMapper.ToErrorRecord(missing, path, SmtpErrorIds.PathNotFound));
-                continue;
-            }
-            foreach (string file in resolved) yield return file;
-        }
-    }
-
-    private static SmtpNotify ToNotify(DeliveryNotificationOptions options)
-    {
-        if (options == DeliveryNotificationOptions.None) return SmtpNotify.Default;
-        if ((options & DeliveryNotificationOptions.Never) != 0) return SmtpNotify.Never;
-        var notify = SmtpNotify.Default;
-        if ((options & DeliveryNotificationOptions.OnSuccess) != 0) notify |= SmtpNotify.Success;
-        if ((options & DeliveryNotificationOptions.OnFailure) != 0) notify |= SmtpNotify.Failure;
-        if ((options & DeliveryNotificationOptions.Delay) != 0) notify |= SmtpNotify.Delay;
-        return notify;
     }
 }

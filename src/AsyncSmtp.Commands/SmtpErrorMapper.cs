@@ -10,10 +10,17 @@ internal static class SmtpErrorMapper
     /// <param name="error">What was thrown.</param>
     /// <param name="target">What failed: "host:port", an address, a message or a path. Never a credential.</param>
     /// <param name="fallbackErrorId">The ErrorId of the stage when the exception does not name one itself.</param>
-    public static ErrorRecord ToErrorRecord(Exception error, object? target, string fallbackErrorId)
+    /// <param name="transient">
+    /// Trying again later may succeed although no 4xx reply says so (a connection lost before the end of data):
+    /// the category is ResourceUnavailable, as for a 4xx.
+    /// </param>
+    public static ErrorRecord ToErrorRecord(Exception error, object? target, string fallbackErrorId,
+        bool transient = false)
     {
         string errorId = ErrorIdOf(error, fallbackErrorId);
-        var category = error is SmtpException { IsTransient: true } ? ErrorCategory.ResourceUnavailable : CategoryOf(errorId);
+        var category = transient || error is SmtpException { IsTransient: true }
+            ? ErrorCategory.ResourceUnavailable
+            : CategoryOf(errorId);
         var record = new ErrorRecord(error, errorId, category, target);
         string? action = (error as SmtpAuthenticationException)?.RecommendedAction;
         if (error is SmtpException { Response: { } reply })
@@ -59,7 +66,8 @@ internal static class SmtpErrorMapper
         or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or TimeoutException
         or ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException;
 
-    private static string ErrorIdOf(Exception error, string fallback) => error switch
+    /// <summary>The ErrorId an error is reported with (the delivery journal records it too).</summary>
+    public static string ErrorIdOf(Exception error, string fallback) => error switch
     {
         SmtpConnectTimeoutException => SmtpErrorIds.ConnectTimeout,
         SmtpTlsException => SmtpErrorIds.TlsFailed,

@@ -16,6 +16,7 @@ public sealed class SmtpSession : IDisposable
     private readonly SmtpClient _client;
     private SmtpExtensions? _extensionSource;
     private SmtpExtension[] _extensions = Array.Empty<SmtpExtension>();
+    private int _reconnects;
 
     private SmtpSession(SmtpClientOptions options, string smtpServer)
     {
@@ -73,6 +74,12 @@ public sealed class SmtpSession : IDisposable
     }
 
     public long? MaxMessageSize => _client.MaxMessageSize;
+
+    /// <summary>
+    /// How many times Send-SmtpMessage -MaxRetry connected this session again, with its original parameters, after
+    /// its connection was lost.
+    /// </summary>
+    public int Reconnects => _reconnects;
     public EndPoint? LocalEndPoint => _client.LocalEndPoint;
     public EndPoint? RemoteEndPoint => _client.RemoteEndPoint;
 
@@ -87,6 +94,24 @@ public sealed class SmtpSession : IDisposable
 
     /// <summary>The engine client the cmdlets work through.</summary>
     internal SmtpClient Client => _client;
+
+    /// <summary>Whose turn it is when runspaces share the session (see <see cref="SessionTurns"/>).</summary>
+    internal SessionTurns Turns { get; } = new();
+
+    /// <summary>
+    /// The client, for a delivery that may have to connect it again: a client handed out disconnected is about to
+    /// be reconnected with the session's original parameters, which <see cref="Reconnects"/> counts.
+    /// </summary>
+    internal SmtpClient ClientToReconnect()
+    {
+        if (!_client.IsConnected) Interlocked.Increment(ref _reconnects);
+        return _client;
+    }
+
+    /// <summary>
+    /// Where the protocol log goes while a delivery run owns the session; null: to the running cmdlet.
+    /// </summary>
+    internal Action<SmtpLogEntry>? LogSink { get; set; }
 
     /// <summary>Connects, greets, upgrades and logs in; the session is closed again when any step fails.</summary>
     internal static async Task<SmtpSession> OpenAsync(SmtpClientOptions options, string smtpServer,
@@ -123,9 +148,10 @@ public sealed class SmtpSession : IDisposable
     }
 
     /// <summary>The log goes to the cmdlet whose work the engine is running (pipelines may share a session).</summary>
-    private static void Log(SmtpLogEntry entry)
+    private void Log(SmtpLogEntry entry)
     {
-        if (AsyncPSCmdlet.Current is { IsVerboseEnabled: true } user) user.PostVerbose(entry.ToString());
+        if (LogSink is { } sink) sink(entry);
+        else if (AsyncPSCmdlet.Current is { IsVerboseEnabled: true } user) user.PostVerbose(entry.ToString());
     }
 
     public override string ToString() => Endpoint;

@@ -38,6 +38,26 @@ public class TransactionTests
     }
 
     [Fact]
+    public async Task ARefusedMessageCarriesTheRecipientsRefusedBeforeIt()
+    {
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server);
+        server.On("MAIL FROM:<sender@example.com> SIZE=13 BODY=8BITMIME\r\n", "250 2.1.0 ok")
+              .On("RCPT TO:<a@example.com>\r\n", "250 2.1.5 ok");
+        // One recipient deferred, then the message itself refused at its end.
+        server.On("RCPT TO:<b@example.com>\r\n", "450 4.2.1 mailbox busy").On("DATA\r\n", "354 go ahead");
+        server.On("\r\n.\r\n", "451 4.3.0 local error").On("RSET\r\n", "250 2.0.0 ok");
+
+        var refused = await Assert.ThrowsAsync<SmtpDataException>(() =>
+            client.SendAsync(Envelope("a@example.com", "b@example.com"), Text("Subject: hi\r\n")));
+
+        Assert.Equal(451, refused.Code);
+        var deferred = Assert.Single(refused.RefusedRecipients);
+        Assert.Equal("b@example.com", deferred.Recipient);
+        Assert.Equal(450, deferred.Code);
+    }
+
+    [Fact]
     public async Task WithoutPipeliningEachCommandWaitsForItsReply()
     {
         var server = new ScriptedServerStream();

@@ -43,6 +43,12 @@ function Get-BenchRow([double] $Scale = 1) {
             Note = '`$messages | Send-SmtpMessage -Session $s`, the messages built by New-SmtpMessage before timing; timed from Connect-Smtp to Disconnect-Smtp.' }
         @{ Id = 'PipelineWithBuild-1'; Table = '2 KB'; Kind = 'cmdlets'; Client = 'PipelineWithBuild'; Connections = 1; Count = & $n 5000; Warmup = (& $n 500)
             Label = 'New-SmtpMessage piped into Send-SmtpMessage -Session' }
+        @{ Id = 'OneShotThrottle-4'; Table = '2 KB'; Kind = 'cmdlets'; Client = 'OneShotThrottle'; Connections = 4
+            Count = & $n 20000; Warmup = (& $n 1000); Arguments = @('-ThrottleLimit', '4')
+            Label = 'Send-SmtpMessage one-shot -ThrottleLimit 4, prebuilt messages piped'
+            Note = '`$messages | Send-SmtpMessage -SmtpServer ... -ThrottleLimit 4`: the delivery engine ' +
+                '(SmtpDelivery) spreading the pipeline over four connections, results in input order; the ' +
+                'messages built by New-SmtpMessage before timing.' }
         @{ Id = 'OneShot-1'; Table = '2 KB'; Kind = 'cmdlets'; Client = 'OneShot'; Connections = 1; Count = & $n 300; Warmup = (& $n 30)
             Label = 'Send-SmtpMessage one-shot, in a loop' }
         @{ Id = 'SendMailMessage-1'; Table = '2 KB'; Kind = 'cmdlets'; Client = 'SendMailMessage'; Connections = 1; Count = & $n 40; Warmup = (& $n 5)

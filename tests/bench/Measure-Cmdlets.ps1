@@ -12,12 +12,15 @@
                         into Send-SmtpMessage -Session, Disconnect-Smtp (the same span the engine's figure covers).
       PipelineWithBuild timed: Connect-Smtp, 1..N | ForEach-Object { New-SmtpMessage ... } | Send-SmtpMessage -Session.
       OneShot           timed: a loop of Send-SmtpMessage -SmtpServer ... (connect, send, QUIT each time).
+      OneShotThrottle   messages built by New-SmtpMessage before timing; timed: the messages piped into one one-shot
+                        Send-SmtpMessage -ThrottleLimit N (the delivery engine: N connections, results in order).
       SendMailMessage   timed: a loop of Send-MailMessage (System.Net.Mail, one-shot), its deprecation warning suppressed.
       Build             timed: 1..N | ForEach-Object { New-SmtpMessage ... }, no server (the cost of building).
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'SendMailMessage', 'Build')]
+    [Parameter(Mandatory)]
+    [ValidateSet('Pipeline', 'PipelineWithBuild', 'OneShot', 'OneShotThrottle', 'SendMailMessage', 'Build')]
     [string] $Mode,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $BodyFile,
@@ -30,7 +33,9 @@ param(
     [int] $WarmupSeconds = 10,
     # ... and then until the JIT has settled (Test-JitSettled), within this limit.
     [int] $WarmupLimitSeconds = 15,
-    [int] $BudgetSeconds = 45
+    [int] $BudgetSeconds = 45,
+    # OneShotThrottle: the connections Send-SmtpMessage -ThrottleLimit may open.
+    [int] $ThrottleLimit = 4
 )
 
 $ErrorActionPreference = 'Stop'
@@ -60,7 +65,7 @@ function Test-JitSettled {
 }
 
 function Invoke-Repetition([int] $Count, [switch] $Timed) {
-    $messages = if ($Mode -eq 'Pipeline') {
+    $messages = if ($Mode -in 'Pipeline', 'OneShotThrottle') {
         foreach ($i in 1..$Count) { New-SmtpMessage @sample -Subject "Benchmark message $i" }
     }
     [GC]::Collect()
@@ -79,6 +84,9 @@ function Invoke-Repetition([int] $Count, [switch] $Timed) {
             $session = Connect-Smtp 127.0.0.1 -Port $Port -NoTls
             $null = 1..$Count | ForEach-Object { New-SmtpMessage @sample -Subject "Benchmark message $_" } | Send-SmtpMessage -Session $session
             Disconnect-Smtp $session
+        }
+        'OneShotThrottle' {
+            $null = $messages | Send-SmtpMessage -SmtpServer 127.0.0.1 -Port $Port -NoTls -ThrottleLimit $ThrottleLimit
         }
         'OneShot' {
             foreach ($i in 1..$Count) { $null = Send-SmtpMessage 127.0.0.1 -Port $Port -NoTls @sample -Subject "Benchmark message $i" }
@@ -129,7 +137,7 @@ try {
     [ordered]@{
         kind = 'throughput'
         client = $Mode
-        connections = 1
+        connections = if ($Mode -eq 'OneShotThrottle') { $ThrottleLimit } else { 1 }
         messages = $Count
         messagesSent = $sent
         rates = @($samples.Rate)

@@ -168,7 +168,11 @@ public sealed class SmtpDelivery : IDisposable
                 }
                 client = await AttemptAsync(client, work).ConfigureAwait(false);
             }
-            if (client is { IsConnected: true }) await QuitAsync(client).ConfigureAwait(false);
+            if (client is { IsConnected: true })
+            {
+                if (_options.LeaveConnectionsOpen) await FlushAsync(client).ConfigureAwait(false);
+                else await QuitAsync(client).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -201,7 +205,8 @@ public sealed class SmtpDelivery : IDisposable
             lock (_gate) _clients.Add(client);
             try
             {
-                await client.ConnectAsync(_stop.Token).ConfigureAwait(false);
+                // A caller's client may come connected (LeaveConnectionsOpen): it is used as it is.
+                if (!client.IsConnected) await client.ConnectAsync(_stop.Token).ConfigureAwait(false);
             }
             catch (Exception error) when (!_stop.IsCancellationRequested)
             {
@@ -387,9 +392,10 @@ public sealed class SmtpDelivery : IDisposable
         }
     }
 
+    /// <summary>Done with a connection: closed (unless it is the caller's to keep) and no longer tracked.</summary>
     private void Forget(SmtpClient client)
     {
         lock (_gate) _clients.Remove(client);
-        client.Dispose();
+        if (!_options.LeaveConnectionsOpen) client.Dispose();
     }
 }

@@ -21,6 +21,13 @@ public sealed class SmtpDeliveryOptions
     /// <summary>The identifier of a failure in the journal (the cmdlets use their ErrorIds); default its type name.</summary>
     public Func<Exception, string>? ErrorIdOf { get; set; }
 
+    /// <summary>
+    /// The connections belong to the caller (a session kept open across commands): when the delivery is over they
+    /// are left connected, their last replies read, instead of being closed with QUIT; a client handed out
+    /// connected is used as it is, and a lost one is connected again by the same factory call.
+    /// </summary>
+    public bool LeaveConnectionsOpen { get; set; }
+
     /// <summary>Seeds the retry jitter, for tests that need the same waits every run.</summary>
     public int? RandomSeed { get; set; }
 

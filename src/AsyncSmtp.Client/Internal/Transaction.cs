@@ -72,5 +72,8 @@ internal sealed class Transaction
         if (_accepted.Count == 0 && _refused.Count == RcptLines.Length) throw new SmtpRecipientsRefusedException(_refused);
     }
 
+    /// <summary>The message was refused (DATA, a chunk or its end): with the recipients refused before that.</summary>
+    public SmtpDataException Refused(SmtpResponse reply) => new(reply, _refused.ToArray());
+
     public SmtpTransactionResult Result(SmtpResponse final) => new(final, _accepted, _refused, BytesSent, MessageSize);
 }

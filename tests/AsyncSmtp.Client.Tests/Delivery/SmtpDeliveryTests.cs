@@ -67,6 +67,37 @@ public sealed class SmtpDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_callers_connection_is_used_as_it_comes_reconnected_when_lost_and_left_open()
+    {
+        await using var server = SmtpTestServer.StartNew();
+        server.On("MAIL FROM:").Disconnect().Once();
+        using var client = new SmtpClient(new SmtpClientOptions
+        {
+            Host = server.Host,
+            Port = server.Port,
+            TlsMode = SmtpTlsMode.None,
+        });
+        await client.ConnectAsync();
+        int handedOut = 0;
+        var options = NoWait(maxRetry: 1);
+        options.LeaveConnectionsOpen = true;
+        using var delivery = new SmtpDelivery(() =>
+        {
+            handedOut++;
+            return client;
+        }, options);
+
+        var outcomes = await RunAsync(delivery, 3, "r@x.test");
+
+        Assert.All(outcomes, o => Assert.Equal(DeliveryStatus.Accepted, o.Status));
+        Assert.Equal(new[] { 2, 1, 1 }, outcomes.Select(o => o.Attempts));
+        Assert.Equal(2, handedOut);
+        Assert.Equal(2, server.Sessions.Count);
+        Assert.True(client.IsConnected);
+        Assert.DoesNotContain("QUIT", server.Commands);
+    }
+
+    [Fact]
     public async Task A_greylisted_recipient_alone_is_tried_again_with_the_same_message_id()
     {
         await using var server = SmtpTestServer.StartNew();

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using AsyncSmtp.Client;
+using AsyncSmtp.Client.Delivery;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// Send-SmtpMessage's one-shot form with delivery parameters (-MaxRetry, -ThrottleLimit, -JournalPath...): the
+/// messages go to the engine's <see cref="SmtpDelivery"/> (several connections, retries, pacing, a journal), and
+/// their outcomes come back in input order, written as results and errors, with the error of a message that could
+/// not be read in its place. The cmdlet only binds parameters and calls this; Write* calls happen on the pipeline
+/// thread (directly, or through <see cref="AsyncPSCmdlet.InvokeOnPipelineThreadAsync{T}"/>).
+/// </summary>
+internal sealed class DeliveryRun : IDisposable
+{
+    private readonly AsyncPSCmdlet _cmdlet;
+    private readonly SmtpDelivery _delivery;
+    private readonly DeliveryJournal? _journal;
+    private readonly string _smtpServer;
+    private readonly int _port;
+    private readonly string _endpoint;
+    private readonly SmtpSession? _session;
+    private readonly DeliveryProgress _progress = new();
+    // In input order: a message waiting for its outcome, or the error of one that could not be read.
+    private readonly Queue<object> _slots = new();
+    // Protocol log lines from the connections, written on the pipeline thread when outcomes are.
+    private readonly ConcurrentQueue<string> _log = new();
+    private int _added;
+    private int _confirmed;
+
+    /// <summary>The one-shot form: connections of its own, made from the connection parameters.</summary>
+    public DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, SmtpClientOptions clientOptions,
+        string smtpServer, int? total)
+        : this(cmdlet, settings, smtpServer,
+            clientOptions.UnixSocketPath is null ? clientOptions.EffectivePort : 0, total,
+            () => new SmtpClient(clientOptions), static _ => { })
+    {
+        if (cmdlet.IsVerboseEnabled) clientOptions.ProtocolLogger = Log;
+    }
+
+    /// <summary>
+    /// The -Session form: the session's one connection, left open at the end; a lost connection is connected again
+    /// with the session's original parameters (<see cref="SmtpSession.Reconnects"/>). The caller holds the
+    /// session's turn for the whole run, so its protocol log is this run's.
+    /// </summary>
+    public DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, SmtpSession session, int? total)
+        : this(cmdlet, settings, session.SmtpServer, session.Port, total, session.ClientToReconnect, static options =>
+        {
+            options.LeaveConnectionsOpen = true;
+            options.MaxConnections = 1;
+        })
+    {
+        _session = session;
+        session.LogSink = cmdlet.IsVerboseEnabled ? Log : static _ => { };
+    }
+
+    private DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, string smtpServer, int port, int? total,
+        Func<SmtpClient> newClient, Action<SmtpDeliveryOptions> adjust)
+    {
+        _cmdlet = cmdlet;
+        _smtpServer = smtpServer;
+        _port = port;
+        _endpoint = port == 0 ? smtpServer : SmtpSession.FormatEndpoint(smtpServer, port);
+        _progress.Total = total;
+        _journal = settings.OpenJournal();
+        var options = settings.ToOptions(_journal);
+        options.ErrorIdOf = error => SmtpErrorMapper.ErrorIdOf(error, SmtpErrorIds.MessageRejected);
+        adjust(options);
+        _delivery = new SmtpDelivery(newClient, options);
+    }
+
+    private void Log(SmtpLogEntry entry) => _log.Enqueue(entry.ToString());
+
+    /// <summary>The connection error that ends the run (no connection could be made), once it has happened.</summary>
+    public ErrorRecord? Terminating { get; private set; }
+
+    /// <summary>Hands a message to the delivery, then writes whatever outcomes are known (pipeline thread).</summary>
+    public void Add(OutgoingMessage message)
+    {
+        if (Terminating is not null) return;
+        message = StableMessageId.Ensure(message);
+        _slots.Enqueue(message);
+        _added++;
+        _delivery.Add(message.Envelope, message.Content, message.MessageId!, message);
+        WriteReady();
+    }
+
+    /// <summary>The error of a message that could not be read: written after the outcomes of those before it.</summary>
+    public void AddError(ErrorRecord error)
+    {
+        _slots.Enqueue(error);
+        WriteReady();
+    }
+
+    /// <summary>Writes, in input order, every outcome known now, and the progress (pipeline thread).</summary>
+    public void WriteReady()
+    {
+        WriteLog();
+        while (Terminating is null && _slots.Count > 0)
+        {
+            if (_slots.Peek() is ErrorRecord error)
+            {
+                _slots.Dequeue();
+                _cmdlet.WriteError(error);
+                continue;
+            }
+            if (!_delivery.TryTakeOutcome(out var outcome)) break;
+            _slots.Dequeue();
+            Write(outcome);
+        }
+        _progress.Show(_cmdlet, _added, _delivery, final: false);
+    }
+
+    /// <summary>No more input: waits for every outcome, writing each in order, then closes the connections.</summary>
+    public async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        _delivery.Complete();
+        while (await _cmdlet.InvokeOnPipelineThreadAsync(WriteReadyAndCheck).ConfigureAwait(false))
+        {
+            var outcome = await _delivery.TakeOutcomeAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome is null) break;
+            await _cmdlet.InvokeOnPipelineThreadAsync(() =>
+            {
+                _slots.Dequeue();
+                Write(outcome);
+                return true;
+            }).ConfigureAwait(false);
+        }
+        if (Terminating is not null) return;
+        await _delivery.CloseAsync(cancellationToken).ConfigureAwait(false);
+        await _cmdlet.InvokeOnPipelineThreadAsync(() =>
+        {
+            WriteLog();
+            _progress.Show(_cmdlet, _added, _delivery, final: true);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes what is known; true while an outcome is still awaited.</summary>
+    private bool WriteReadyAndCheck()
+    {
+        WriteReady();
+        return Terminating is null && _slots.Count > 0;
+    }
+
+    private void Write(DeliveryOutcome outcome)
+    {
+        var message = (OutgoingMessage)outcome.State!;
+        var outputs = new List<object>(2);
+        switch (outcome.Status)
+        {
+            case DeliveryStatus.Skipped:
+                _cmdlet.WriteVerbose($"Skipped {message.Describe()}: the journal records it as sent or possibly sent.");
+                outputs.Add(Result(outcome, message));
+                break;
+            case DeliveryStatus.Uncertain:
+                var uncertain = outcome.Error as SmtpDeliveryUncertainException ??
+                                new SmtpDeliveryUncertainException(outcome.Error!);
+                outputs.Add(SmtpErrorMapper.ToErrorRecord(uncertain, message.Target, SmtpErrorIds.DeliveryUncertain));
+                break;
+            case DeliveryStatus.Failed when outcome.ConnectFailed:
+                Stop(outcome.Error!);
+                return;
+            default:
+                if (outcome.Error is { } error)
+                    MessageErrors.Add(outputs, message, error, RetryPolicy.IsTransient(error, endOfDataWritten: false));
+                if (outcome.Status == DeliveryStatus.Accepted)
+                {
+                    _confirmed++;
+                    MessageErrors.AddRecipientRefusals(outputs, outcome.RejectedRecipients);
+                    outputs.Add(Result(outcome, message));
+                }
+                break;
+        }
+        foreach (var output in outputs)
+        {
+            if (output is ErrorRecord record) _cmdlet.WriteError(record);
+            else _cmdlet.WriteObject(output);
+        }
+    }
+
+    private SmtpSendResult Result(DeliveryOutcome outcome, OutgoingMessage message) =>
+        new(outcome.MessageId, message.Envelope.Sender, outcome.AcceptedRecipients.ToArray(),
+            outcome.RejectedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(),
+            outcome.Response?.Message ?? string.Empty, _smtpServer, _port, outcome.MessageSize, outcome.Elapsed,
+            outcome.Status, outcome.Attempts);
+
+    /// <summary>
+    /// No connection could be made (refused, TLS, login...): the run ends, as one-shot sending does, with that
+    /// error, which says how many messages were confirmed; messages in flight are dropped (the journal keeps
+    /// those whose end of data was written as Uncertain).
+    /// </summary>
+    private void Stop(Exception error)
+    {
+        _delivery.Dispose();
+        _slots.Clear();
+        var record = SmtpErrorMapper.ToErrorRecord(error, _endpoint, SmtpErrorIds.ConnectFailed);
+        record.ErrorDetails = new ErrorDetails(
+            $"{record.ErrorDetails?.Message ?? error.Message} " +
+            $"{_confirmed} message(s) of this run were confirmed by the server.");
+        Terminating = record;
+    }
+
+    private void WriteLog()
+    {
+        while (_log.TryDequeue(out var line)) _cmdlet.WriteVerbose(line);
+    }
+
+    /// <summary>Drops the connections at once (Ctrl+C, a terminating error).</summary>
+    public void Dispose()
+    {
+        _delivery.Dispose();
+        _journal?.Dispose();
+        if (_session is not null) _session.LogSink = null;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Management.Automation.Runspaces;
+
+namespace AsyncSmtp.Commands;
+
+/// <summary>
+/// Whose turn it is on a session shared by runspaces. Send-SmtpMessage leaves a message's end of data held
+/// between pipeline records (it leaves with the next message); any other command on the connection would send
+/// it. Another runspace's command must not: if the pipeline that holds it were stopped meanwhile (Ctrl+C,
+/// Select-Object -First), the message would be delivered without a result. So a pipeline keeps the turn while
+/// it holds a message, and a command from another runspace waits until it is given up: at once when nothing is
+/// held, else at the end of the holder's next record (it then reads its replies first) or when it ends. Commands
+/// of the holder's own runspace (the pipeline itself, nested or downstream commands) never wait: the holder is
+/// on their stack and reports what they release.
+/// </summary>
+internal sealed class SessionTurns
+{
+    private readonly object _gate = new();
+    private object? _holder;
+    private TaskCompletionSource<bool>? _released;
+
+    /// <summary>Who is asking: the runspace of the calling pipeline thread.</summary>
+    public static object Caller => (object?)Runspace.DefaultRunspace ?? Thread.CurrentThread;
+
+    /// <summary>Whether a command of another runspace waits for the turn.</summary>
+    public bool IsWanted
+    {
+        get { lock (_gate) return _released is not null; }
+    }
+
+    /// <summary>Waits until the turn is free or already <paramref name="caller"/>'s, and takes it.</summary>
+    public async Task TakeAsync(object caller, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task released;
+            lock (_gate)
+            {
+                if (_holder is null || ReferenceEquals(_holder, caller))
+                {
+                    _holder = caller;
+                    return;
+                }
+                _released ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                released = _released.Task;
+            }
+            var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.WhenAny(released, cancelled).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Gives the turn up, if <paramref name="caller"/> has it; whoever waits goes on.</summary>
+    public void Release(object caller)
+    {
+        TaskCompletionSource<bool>? released;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_holder, caller)) return;
+            _holder = null;
+            released = _released;
+            _released = null;
+        }
+        released?.TrySetResult(true);
+    }
+
+    /// <summary>Runs one command that holds nothing afterwards (a raw command, QUIT) in the caller's turn.</summary>
+    public async Task<T> RunAsync<T>(object caller, Func<Task<T>> command, CancellationToken cancellationToken)
+    {
+        await TakeAsync(caller, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        finally
+        {
+            Release(caller);
+        }
+    }
+}
