@@ -37,8 +37,15 @@ internal sealed class ReplyReader
         return count;
     }
 
-    /// <summary>Reads one complete reply. End of stream before it is complete: <see cref="EndOfStreamException"/>.</summary>
-    public async Task<SmtpResponse> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one complete reply. End of stream before it is complete: <see cref="EndOfStreamException"/>.
+    /// On .NET 8 a pooled ValueTask: a reply already in the buffer (most of a pipelined stream's) allocates no
+    /// task, and one that waits for the socket reuses a pooled state machine.
+    /// </summary>
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    public async ReplyTask ReadAsync(CancellationToken cancellationToken)
     {
         var lines = new List<string>(1);
         int code = -1;
@@ -88,10 +95,10 @@ internal sealed class ReplyReader
     {
         int contentLength = length - 1; // without LF
         if (contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r') contentLength--;
-        string line = _utf8.GetString(buffer, offset, contentLength);
-        LineObserver?.Invoke(line);
+        // The whole line as a string only for the protocol log or an error: the reply keeps the text after the code.
+        LineObserver?.Invoke(_utf8.GetString(buffer, offset, contentLength));
         if (contentLength < 3 || !IsDigit(buffer[offset]) || !IsDigit(buffer[offset + 1]) || !IsDigit(buffer[offset + 2]))
-            throw new SmtpProtocolException($"Malformed reply line: '{Printable(line)}'.");
+            throw Malformed(buffer, offset, contentLength);
         int lineCode = (buffer[offset] - '0') * 100 + (buffer[offset + 1] - '0') * 10 + (buffer[offset + 2] - '0');
         if (lineCode < 200 || lineCode > 599)
             throw new SmtpProtocolException($"Reply code {lineCode:D3} is not a valid SMTP reply code.");
@@ -103,11 +110,14 @@ internal sealed class ReplyReader
         {
             byte separator = buffer[offset + 3];
             if (separator == (byte)'-') last = false;
-            else if (separator != (byte)' ') throw new SmtpProtocolException($"Malformed reply line: '{Printable(line)}'.");
+            else if (separator != (byte)' ') throw Malformed(buffer, offset, contentLength);
         }
-        lines.Add(line.Length > 4 ? line.Substring(4) : string.Empty);
+        lines.Add(contentLength > 4 ? _utf8.GetString(buffer, offset + 4, contentLength - 4) : string.Empty);
         return last;
     }
+
+    private static SmtpProtocolException Malformed(byte[] buffer, int offset, int length) =>
+        new($"Malformed reply line: '{Printable(_utf8.GetString(buffer, offset, length))}'.");
 
     private static bool IsDigit(byte b) => b >= (byte)'0' && b <= (byte)'9';
 

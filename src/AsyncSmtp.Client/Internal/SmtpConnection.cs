@@ -145,7 +145,10 @@ internal sealed class SmtpConnection
     }
 
     /// <summary>Reads one reply. A 421 closes the connection and is thrown as <see cref="SmtpServerDisconnectedException"/>.</summary>
-    public async Task<SmtpResponse> ReadReplyAsync(IoScope io, string activity)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    public async ReplyTask ReadReplyAsync(IoScope io, string activity)
     {
         var reply = await ReadAnyReplyAsync(io, activity).ConfigureAwait(false);
         if (reply.Code == 421) throw SmtpServerDisconnectedException.Closing(reply);
@@ -153,7 +156,10 @@ internal sealed class SmtpConnection
     }
 
     /// <summary>Reads one reply, whatever its code; a 421 still closes the connection.</summary>
-    public async Task<SmtpResponse> ReadAnyReplyAsync(IoScope io, string activity)
+#if NET8_0_OR_GREATER
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+    public async ReplyTask ReadAnyReplyAsync(IoScope io, string activity)
     {
         SmtpResponse reply;
         io.Restart();
