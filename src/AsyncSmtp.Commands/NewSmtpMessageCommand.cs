@@ -1,5 +1,4 @@
 using System.Collections;
-using AsyncSmtp.Mime;
 
 namespace AsyncSmtp.Commands;
 

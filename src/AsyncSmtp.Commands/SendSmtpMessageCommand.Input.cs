@@ -1,8 +1,4 @@
-using System.Collections;
-using System.Management.Automation;
 using DeliveryNotificationOptions = System.Net.Mail.DeliveryNotificationOptions;
-using AsyncSmtp.Client;
-using AsyncSmtp.Mime;
 
 namespace AsyncSmtp.Commands;
 
@@ -37,7 +33,7 @@ public sealed partial class SendSmtpMessageCommand
             foreach (object file in ResolvePaths(Path))
                 yield return file is string path ? Load(path) : file;
         }
-        else if (smtpMessage is IEnumerable several and not string)
+        else if (smtpMessage is System.Collections.IEnumerable several and not string)
         {
             foreach (object item in several)
                 yield return PSObjectValue.Unwrap(item) is SmtpMessage one ? FromMessage(one, one) : NotAMessage(item);

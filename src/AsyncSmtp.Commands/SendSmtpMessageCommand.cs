@@ -1,8 +1,5 @@
 using System.Collections;
-using System.Management.Automation;
 using DeliveryNotificationOptions = System.Net.Mail.DeliveryNotificationOptions;
-using AsyncSmtp.Client;
-using AsyncSmtp.Mime;
 
 namespace AsyncSmtp.Commands;
 

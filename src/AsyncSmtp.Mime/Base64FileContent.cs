@@ -76,50 +76,33 @@ internal sealed class Base64FileContent : IMimeContent
 
     public void WriteTo(Stream stream, CancellationToken cancellationToken = default)
     {
-        var input = ArrayPool<byte>.Shared.Rent(InputBlock);
-        var output = ArrayPool<byte>.Shared.Rent(OutputBlock);
-        try
+        using var blocks = PooledBlocks.Rent();
+        _file.Position = 0;
+        int read;
+        while ((read = ReadBlock(blocks.Input)) > 0)
         {
-            _file.Position = 0;
-            int read;
-            while ((read = ReadBlock(input)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                stream.Write(output, 0, Encode(input, read, output));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-            ArrayPool<byte>.Shared.Return(output);
+            cancellationToken.ThrowIfCancellationRequested();
+            stream.Write(blocks.Output, 0, Encode(blocks.Input, read, blocks.Output));
         }
     }
 
     public async Task WriteToAsync(Stream stream, CancellationToken cancellationToken = default)
     {
-        var input = ArrayPool<byte>.Shared.Rent(InputBlock);
-        var output = ArrayPool<byte>.Shared.Rent(OutputBlock);
-        try
+        using var blocks = PooledBlocks.Rent();
+        var input = blocks.Input;
+        _file.Position = 0;
+        while (true)
         {
-            _file.Position = 0;
-            while (true)
-            {
-                // Filled before it is encoded (a file stream may return less than asked), so that every line but
-                // the file's last holds exactly 57 bytes; one loop in one method, so one state machine per send.
-                int filled = 0;
-                int read;
-                while (filled < InputBlock
-                    && (read = await ReadAsync(input, filled, cancellationToken).ConfigureAwait(false)) > 0)
-                    filled += read;
-                if (filled == 0) break;
-                await stream.WriteAsync(output, 0, Encode(input, filled, output), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-            ArrayPool<byte>.Shared.Return(output);
+            // Filled before it is encoded (a file stream may return less than asked), so that every line but
+            // the file's last holds exactly 57 bytes; one loop in one method, so one state machine per send.
+            int filled = 0;
+            int read;
+            while (filled < InputBlock
+                && (read = await ReadAsync(input, filled, cancellationToken).ConfigureAwait(false)) > 0)
+                filled += read;
+            if (filled == 0) break;
+            await stream.WriteAsync(blocks.Output, 0, Encode(input, filled, blocks.Output), cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -164,4 +147,26 @@ internal sealed class Base64FileContent : IMimeContent
     private Task<int> ReadAsync(byte[] input, int filled, CancellationToken cancellationToken) =>
         _file.ReadAsync(input, filled, InputBlock - filled, cancellationToken);
 #endif
+
+    /// <summary>The two pooled buffers of one write: a block of the file and its base64 lines.</summary>
+    private readonly struct PooledBlocks : IDisposable
+    {
+        public readonly byte[] Input;
+        public readonly byte[] Output;
+
+        private PooledBlocks(byte[] input, byte[] output)
+        {
+            Input = input;
+            Output = output;
+        }
+
+        public static PooledBlocks Rent() =>
+            new(ArrayPool<byte>.Shared.Rent(InputBlock), ArrayPool<byte>.Shared.Rent(OutputBlock));
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(Input);
+            ArrayPool<byte>.Shared.Return(Output);
+        }
+    }
 }
