@@ -44,8 +44,11 @@ public sealed class MemoryTests : IDisposable
     {
         // What a send allocates is garbage until the next collection, so allocation per MiB of attachment is what
         // made a big send's peak memory grow with its size (about 30 KB per MiB when MimeKit encoded it).
-        long ten = await AllocatedSending(10);
-        long fifty = await AllocatedSending(50);
+        // The count is the whole process's: the test runner, timers and the JIT's background recompiles add to it
+        // now and then, never subtract. So the least of three sends of each size is the send's own allocation.
+        await AllocatedSending(1);
+        long ten = await LeastAllocatedSending(10);
+        long fifty = await LeastAllocatedSending(50);
 
         double perMebibyte = (fifty - ten) / 40.0;
         Assert.True(perMebibyte < 1024, $"{perMebibyte:N0} bytes per MiB ({ten:N0} for 10 MiB, {fifty:N0} for 50 MiB)");
@@ -74,12 +77,23 @@ public sealed class MemoryTests : IDisposable
         Assert.True(allocated < Bound, $"allocated {allocated:N0} bytes for a {AttachmentSize:N0}-byte message");
     }
 
+    private async Task<long> LeastAllocatedSending(int mebibytes)
+    {
+        long least = long.MaxValue;
+        for (int run = 0; run < 3; run++) least = Math.Min(least, await AllocatedSending(mebibytes));
+        return least;
+    }
+
     private async Task<long> AllocatedSending(int mebibytes)
     {
-        var data = new byte[mebibytes * 1024 * 1024];
-        new Random(mebibytes).NextBytes(data);
-        var path = _dir.File($"attachment-{mebibytes}.bin", data);
-        data = null;
+        string name = $"attachment-{mebibytes}.bin";
+        var path = Path.Combine(_dir.Path, name);
+        if (!File.Exists(path))
+        {
+            var data = new byte[mebibytes * 1024 * 1024];
+            new Random(mebibytes).NextBytes(data);
+            path = _dir.File(name, data);
+        }
         var message = SmtpMessageFactory.Create(new SmtpMessageSpec
         {
             From = "a@example.com", To = new[] { "b@example.com" }, Attachments = new[] { path },
