@@ -29,6 +29,9 @@ internal sealed class DeliveryRun : IDisposable
     private readonly Queue<object> _slots = new();
     // Protocol log lines from the connections, written on the pipeline thread when outcomes are.
     private readonly ConcurrentQueue<string> _log = new();
+    // -DeliveryNotificationOption to a server without DSN: sent without it, as the plain path does, with a warning.
+    private readonly DsnFallback _dsn = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
     private int _added;
     private int _confirmed;
 
@@ -69,11 +72,20 @@ internal sealed class DeliveryRun : IDisposable
         _journal = settings.OpenJournal();
         var options = settings.ToOptions(_journal);
         options.ErrorIdOf = error => SmtpErrorMapper.ErrorIdOf(error, SmtpErrorIds.MessageRejected);
+        options.AdaptEnvelope = WithoutUnofferedDsn;
         adjust(options);
         _delivery = new SmtpDelivery(newClient, options);
     }
 
     private void Log(SmtpLogEntry entry) => _log.Enqueue(entry.ToString());
+
+    /// <summary>On a connection's thread: the envelope without DSN parameters the server does not offer.</summary>
+    private SmtpEnvelope WithoutUnofferedDsn(SmtpClient client, SmtpEnvelope envelope)
+    {
+        var adapted = _dsn.Adapt(envelope, client.Extensions.Contains("DSN"), _endpoint, out var warning);
+        if (warning is not null) _warnings.Enqueue(warning);
+        return adapted;
+    }
 
     /// <summary>
     /// The connection error that ends the command (no connection could be made), set by <see cref="FinishAsync"/>
@@ -224,6 +236,7 @@ internal sealed class DeliveryRun : IDisposable
     private void WriteLog()
     {
         while (_log.TryDequeue(out var line)) _cmdlet.WriteVerbose(line);
+        while (_warnings.TryDequeue(out var warning)) _cmdlet.WriteWarning(warning);
     }
 
     /// <summary>Drops the connections at once (Ctrl+C, a terminating error).</summary>

@@ -173,6 +173,24 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
         }
     }
 
+    Context 'delivery notifications' {
+        It 'sends to a server without DSN without the notifications, warning once, as the plain form does' {
+            $noDsn = [AsyncSmtp.TestServer.SmtpTestServerOptions]::new().Extensions | Where-Object { $_ -ne 'DSN' }
+            $plain = Start-TestSmtpServer -NoStartTls -Extensions $noDsn
+            $plainConn = Get-ConnectionSplat $plain
+            try {
+                $results = New-Stable (1..3) 'dsn' | Send-SmtpMessage @plainConn -MaxRetry 1 `
+                    -ThrottleLimit 2 -DeliveryNotificationOption OnFailure -WarningVariable warned `
+                    -WarningAction SilentlyContinue
+                $results.Status | Should -Be @('Accepted', 'Accepted', 'Accepted')
+                $warned | Should -HaveCount 1
+                "$warned" | Should -BeLike '*does not offer DSN*'
+                @($plain.Commands | Where-Object { $_ -like 'RCPT*NOTIFY*' }).Count | Should -Be 0
+            }
+            finally { $plain.Dispose() }
+        }
+    }
+
     Context 'the journal' {
         BeforeEach { $script:journal = Join-Path $TestDrive "journal-$([guid]::NewGuid()).jsonl" }
 

@@ -240,10 +240,11 @@ public sealed class SmtpDelivery : IDisposable
         }
 
         SmtpSubmission submission;
+        var envelope = _options.AdaptEnvelope?.Invoke(client, work.Pending) ?? work.Pending;
         work.HandedToServer = true;
         try
         {
-            submission = await client.SubmitAsync(work.Pending, work.Content, null, () => JournalEndOfData(work),
+            submission = await client.SubmitAsync(envelope, work.Content, null, () => JournalEndOfData(work),
                 _stop.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (!_stop.IsCancellationRequested)
