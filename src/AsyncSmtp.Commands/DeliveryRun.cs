@@ -9,8 +9,10 @@ namespace AsyncSmtp.Commands;
 /// Send-SmtpMessage's one-shot form with delivery parameters (-MaxRetry, -ThrottleLimit, -JournalPath...): the
 /// messages go to the engine's <see cref="SmtpDelivery"/> (several connections, retries, pacing, a journal), and
 /// their outcomes come back in input order, written as results and errors, with the error of a message that could
-/// not be read in its place. The cmdlet only binds parameters and calls this; Write* calls happen on the pipeline
-/// thread (directly, or through <see cref="AsyncPSCmdlet.InvokeOnPipelineThreadAsync{T}"/>).
+/// not be read in its place. When a connection cannot be made, the run stops: the messages handed to a server
+/// get their outcomes, then <see cref="Terminating"/> ends the command. The cmdlet only binds parameters and
+/// calls this; Write* calls happen on the pipeline thread (directly, or through
+/// <see cref="AsyncPSCmdlet.InvokeOnPipelineThreadAsync{T}"/>).
 /// </summary>
 internal sealed class DeliveryRun : IDisposable
 {
@@ -22,10 +24,14 @@ internal sealed class DeliveryRun : IDisposable
     private readonly string _endpoint;
     private readonly SmtpSession? _session;
     private readonly DeliveryProgress _progress = new();
-    // In input order: a message waiting for its outcome, or the error of one that could not be read.
+    // In input order: a message waiting for its outcome (none if the run stopped before starting it), or the error
+    // of one that could not be read.
     private readonly Queue<object> _slots = new();
     // Protocol log lines from the connections, written on the pipeline thread when outcomes are.
     private readonly ConcurrentQueue<string> _log = new();
+    // -DeliveryNotificationOption to a server without DSN: sent without it, as the plain path does, with a warning.
+    private readonly DsnFallback _dsn = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
     private int _added;
     private int _confirmed;
 
@@ -66,19 +72,35 @@ internal sealed class DeliveryRun : IDisposable
         _journal = settings.OpenJournal();
         var options = settings.ToOptions(_journal);
         options.ErrorIdOf = error => SmtpErrorMapper.ErrorIdOf(error, SmtpErrorIds.MessageRejected);
+        options.AdaptEnvelope = WithoutUnofferedDsn;
         adjust(options);
         _delivery = new SmtpDelivery(newClient, options);
     }
 
     private void Log(SmtpLogEntry entry) => _log.Enqueue(entry.ToString());
 
-    /// <summary>The connection error that ends the run (no connection could be made), once it has happened.</summary>
+    /// <summary>On a connection's thread: the envelope without DSN parameters the server does not offer.</summary>
+    private SmtpEnvelope WithoutUnofferedDsn(SmtpClient client, SmtpEnvelope envelope)
+    {
+        var adapted = _dsn.Adapt(envelope, client.Extensions.Contains("DSN"), _endpoint, out var warning);
+        if (warning is not null) _warnings.Enqueue(warning);
+        return adapted;
+    }
+
+    /// <summary>
+    /// The connection error that ends the command (no connection could be made), set by <see cref="FinishAsync"/>
+    /// once every message handed to a server has had its outcome written.
+    /// </summary>
     public ErrorRecord? Terminating { get; private set; }
+
+    /// <summary>The run has stopped starting messages: it waits for the ones in flight, then terminates.</summary>
+    public bool Stopped => _delivery.StoppedBy is not null;
 
     /// <summary>Hands a message to the delivery, then writes whatever outcomes are known (pipeline thread).</summary>
     public void Add(OutgoingMessage message)
     {
-        if (Terminating is not null) return;
+        // Not started, so no outcome: the terminating error stands for it, and a rerun sends it.
+        if (Stopped) return;
         message = StableMessageId.Ensure(message);
         _slots.Enqueue(message);
         _added++;
@@ -97,7 +119,7 @@ internal sealed class DeliveryRun : IDisposable
     public void WriteReady()
     {
         WriteLog();
-        while (Terminating is null && _slots.Count > 0)
+        while (_slots.Count > 0)
         {
             if (_slots.Peek() is ErrorRecord error)
             {
@@ -106,13 +128,15 @@ internal sealed class DeliveryRun : IDisposable
                 continue;
             }
             if (!_delivery.TryTakeOutcome(out var outcome)) break;
-            _slots.Dequeue();
-            Write(outcome);
+            WriteInPlace(outcome);
         }
         _progress.Show(_cmdlet, _added, _delivery, final: false);
     }
 
-    /// <summary>No more input: waits for every outcome, writing each in order, then closes the connections.</summary>
+    /// <summary>
+    /// No more input (or the run stopped): waits for every outcome, writing each in order, then closes the
+    /// connections. A stopped run then has its <see cref="Terminating"/> error.
+    /// </summary>
     public async Task FinishAsync(CancellationToken cancellationToken)
     {
         _delivery.Complete();
@@ -122,26 +146,39 @@ internal sealed class DeliveryRun : IDisposable
             if (outcome is null) break;
             await _cmdlet.InvokeOnPipelineThreadAsync(() =>
             {
-                _slots.Dequeue();
-                Write(outcome);
+                WriteInPlace(outcome);
                 return true;
             }).ConfigureAwait(false);
         }
-        if (Terminating is not null) return;
         await _delivery.CloseAsync(cancellationToken).ConfigureAwait(false);
         await _cmdlet.InvokeOnPipelineThreadAsync(() =>
         {
+            // Left when the run stopped: messages never started, and errors of messages that could not be read.
+            foreach (var error in _slots.OfType<ErrorRecord>()) _cmdlet.WriteError(error);
+            _slots.Clear();
             WriteLog();
             _progress.Show(_cmdlet, _added, _delivery, final: true);
             return true;
         }).ConfigureAwait(false);
+        if (_delivery.StoppedBy is { } error) Terminating = ConnectionError(error);
     }
 
     /// <summary>Writes what is known; true while an outcome is still awaited.</summary>
     private bool WriteReadyAndCheck()
     {
         WriteReady();
-        return Terminating is null && _slots.Count > 0;
+        return _slots.Count > 0;
+    }
+
+    /// <summary>
+    /// Writes an outcome in its message's place: after the errors of unreadable messages before it, passing over
+    /// the messages before it that the run stopped before starting.
+    /// </summary>
+    private void WriteInPlace(DeliveryOutcome outcome)
+    {
+        for (var slot = _slots.Dequeue(); slot != outcome.State; slot = _slots.Dequeue())
+            if (slot is ErrorRecord error) _cmdlet.WriteError(error);
+        Write(outcome);
     }
 
     private void Write(DeliveryOutcome outcome)
@@ -159,9 +196,6 @@ internal sealed class DeliveryRun : IDisposable
                                 new SmtpDeliveryUncertainException(outcome.Error!);
                 outputs.Add(SmtpErrorMapper.ToErrorRecord(uncertain, message.Target, SmtpErrorIds.DeliveryUncertain));
                 break;
-            case DeliveryStatus.Failed when outcome.ConnectFailed:
-                Stop(outcome.Error!);
-                return;
             default:
                 if (outcome.Error is { } error)
                     MessageErrors.Add(outputs, message, error, RetryPolicy.IsTransient(error, endOfDataWritten: false));
@@ -187,24 +221,22 @@ internal sealed class DeliveryRun : IDisposable
             outcome.Status, outcome.Attempts);
 
     /// <summary>
-    /// No connection could be made (refused, TLS, login...): the run ends, as one-shot sending does, with that
-    /// error, which says how many messages were confirmed; messages in flight are dropped (the journal keeps
-    /// those whose end of data was written as Uncertain).
+    /// No connection could be made (refused, TLS, login...): the command ends, as one-shot sending does, with that
+    /// error, which says how many messages were confirmed.
     /// </summary>
-    private void Stop(Exception error)
+    private ErrorRecord ConnectionError(Exception error)
     {
-        _delivery.Dispose();
-        _slots.Clear();
         var record = SmtpErrorMapper.ToErrorRecord(error, _endpoint, SmtpErrorIds.ConnectFailed);
         record.ErrorDetails = new ErrorDetails(
             $"{record.ErrorDetails?.Message ?? error.Message} " +
             $"{_confirmed} message(s) of this run were confirmed by the server.");
-        Terminating = record;
+        return record;
     }
 
     private void WriteLog()
     {
         while (_log.TryDequeue(out var line)) _cmdlet.WriteVerbose(line);
+        while (_warnings.TryDequeue(out var warning)) _cmdlet.WriteWarning(warning);
     }
 
     /// <summary>Drops the connections at once (Ctrl+C, a terminating error).</summary>

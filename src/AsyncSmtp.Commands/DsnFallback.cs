@@ -7,7 +7,7 @@ namespace AsyncSmtp.Commands;
 /// </summary>
 internal sealed class DsnFallback
 {
-    private bool _warned;
+    private int _warned;
 
     /// <summary>
     /// The message as it can go to this session: unchanged when it asks for no DSN or the server offers DSN, else
@@ -15,22 +15,29 @@ internal sealed class DsnFallback
     /// </summary>
     public async Task<OutgoingMessage> ApplyAsync(SmtpSession session, OutgoingMessage message, Func<string, Task> warn)
     {
-        var envelope = message.Envelope;
+        var envelope = Adapt(message.Envelope, session.Offers("DSN"), session.Endpoint, out var warning);
+        if (warning is not null) await warn(warning).ConfigureAwait(false);
+        return ReferenceEquals(envelope, message.Envelope) ? message : message.WithEnvelope(envelope);
+    }
+
+    /// <summary>
+    /// The envelope as it can go to a server that does (not) offer DSN; <paramref name="warning"/> is the warning
+    /// to write when DSN parameters were left out, the first time only. Safe from any thread (the delivery engine
+    /// calls it from its connections).
+    /// </summary>
+    public SmtpEnvelope Adapt(SmtpEnvelope envelope, bool serverOffersDsn, string endpoint, out string? warning)
+    {
+        warning = null;
         bool asksForDsn = envelope.Return != SmtpDsnReturn.Default || envelope.EnvelopeId is not null
             || envelope.Recipients.Any(r => r.Notify != SmtpNotify.Default || r.OriginalRecipient is not null);
-        if (!asksForDsn || session.Offers("DSN")) return message;
+        if (!asksForDsn || serverOffersDsn) return envelope;
 
-        if (!_warned)
-        {
-            _warned = true;
-            await warn($"{session.Endpoint} does not offer DSN: messages are sent without the delivery status " +
-                "notifications -DeliveryNotificationOption asked for.").ConfigureAwait(false);
-        }
-
-        var plain = new SmtpEnvelope(envelope.Sender, envelope.Recipients.Select(r => new SmtpRecipient(r.Address)))
+        if (Interlocked.Exchange(ref _warned, 1) == 0)
+            warning = $"{endpoint} does not offer DSN: messages are sent without the delivery status " +
+                "notifications -DeliveryNotificationOption asked for.";
+        return new SmtpEnvelope(envelope.Sender, envelope.Recipients.Select(r => new SmtpRecipient(r.Address)))
         {
             RequireSmtpUtf8 = envelope.RequireSmtpUtf8,
         };
-        return message.WithEnvelope(plain);
     }
 }

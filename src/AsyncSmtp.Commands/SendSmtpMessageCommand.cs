@@ -187,10 +187,7 @@ public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMess
     {
         if (_deliverySettings is null) return SendAllAsync(session, items, cancellationToken);
         if (_run is not null || session is null)
-        {
-            Deliver(session, items);
-            return Task.CompletedTask;
-        }
+            return Deliver(session, items) ? FinishDeliveryAsync(cancellationToken) : Task.CompletedTask;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
             ThrowUsageError("-ThrottleLimit belongs to the one-shot form: a session is one connection.",
                 nameof(ThrottleLimit));
@@ -202,15 +199,15 @@ public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMess
         // The run keeps the session's turn to the end: its held messages and reconnects are its own.
         await TakeTurnAsync(session, ct).ConfigureAwait(false);
         // The run writes outcomes as it learns them, so it is fed on the pipeline thread.
-        var stop = await InvokeOnPipelineThreadAsync(() => Deliver(session, items)).ConfigureAwait(false);
-        if (stop is not null) throw Terminate(stop);
+        if (await InvokeOnPipelineThreadAsync(() => Deliver(session, items)).ConfigureAwait(false))
+            await FinishDeliveryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Adds the record's messages to the delivery run (started by the first record). Pipeline thread only; a
-    /// terminating error is thrown here, or returned when called through the pump.
+    /// Adds the record's messages to the delivery run (started by the first record). Pipeline thread only. True
+    /// when the run has stopped (a connection could not be made): the caller finishes it, which ends the command.
     /// </summary>
-    private ErrorRecord? Deliver(SmtpSession? session, List<object> items)
+    private bool Deliver(SmtpSession? session, List<object> items)
     {
         // Every message of the run in this one record (not piped): their number is known for the progress bar.
         int? total = MyInvocation.ExpectingInput ? null : items.Count;
@@ -222,7 +219,7 @@ public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMess
             if (item is ErrorRecord error) _run.AddError(error);
             else _run.Add((OutgoingMessage)item);
         }
-        return _run.Terminating;
+        return _run.Stopped;
     }
 
     /// <summary>
@@ -327,6 +324,7 @@ public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMess
         if (IsOneShot) await CloseOneShotSessionAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Writes the run's remaining outcomes; a run stopped by a failed connection then ends.</summary>
     private async Task FinishDeliveryAsync(CancellationToken cancellationToken)
     {
         var run = _run;

@@ -156,6 +156,39 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
             }
             Assert-SmtpError $e SmtpConnectFailed ConnectionError "127.0.0.1:$port"
         }
+
+        It 'journals nothing for messages a connection failure stopped before they started (a rerun sends them)' {
+            $journal = Join-Path $TestDrive 'refused.jsonl'
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+            $e = Get-TerminatingError {
+                New-Stable (1..3) 'never' |
+                    Send-SmtpMessage -SmtpServer 127.0.0.1 -Port $port -NoTls -MaxRetry 1 @fast -JournalPath $journal
+            }
+            Assert-SmtpError $e SmtpConnectFailed ConnectionError "127.0.0.1:$port"
+            @(Get-Content $journal -ErrorAction SilentlyContinue | ConvertFrom-Json |
+                Where-Object Status -NE 'Deferred').Count | Should -Be 0
+            $again = New-Stable (1..3) 'never' | Send-SmtpMessage @conn -JournalPath $journal
+            $again.Status | Should -Be @('Accepted', 'Accepted', 'Accepted')
+        }
+    }
+
+    Context 'delivery notifications' {
+        It 'sends to a server without DSN without the notifications, warning once, as the plain form does' {
+            $noDsn = [AsyncSmtp.TestServer.SmtpTestServerOptions]::new().Extensions | Where-Object { $_ -ne 'DSN' }
+            $plain = Start-TestSmtpServer -NoStartTls -Extensions $noDsn
+            $plainConn = Get-ConnectionSplat $plain
+            try {
+                $results = New-Stable (1..3) 'dsn' | Send-SmtpMessage @plainConn -MaxRetry 1 `
+                    -ThrottleLimit 2 -DeliveryNotificationOption OnFailure -WarningVariable warned `
+                    -WarningAction SilentlyContinue
+                $results.Status | Should -Be @('Accepted', 'Accepted', 'Accepted')
+                $warned | Should -HaveCount 1
+                "$warned" | Should -BeLike '*does not offer DSN*'
+                @($plain.Commands | Where-Object { $_ -like 'RCPT*NOTIFY*' }).Count | Should -Be 0
+            }
+            finally { $plain.Dispose() }
+        }
     }
 
     Context 'the journal' {
@@ -327,6 +360,39 @@ Describe 'Send-SmtpMessage delivery over a session' {
         $after = Send-SmtpMessage -Session $s -From 'alice@example.com' -To 'bob@example.com' -Subject 'after' -Body 'b'
         $after.Status | Should -Be 'Accepted'
         $s | Disconnect-Smtp
+    }
+
+    It 'writes the outcome of a message already handed to the server before a failed reconnect ends the run' {
+        $s = Connect-Smtp @conn @login
+        $server.On('MAIL FROM:<second@').Disconnect().Once() | Out-Null
+        # The reconnect for the second message's retry is turned away.
+        $server.OnGreeting().Reply('554 5.3.2 Go away').Disconnect() | Out-Null
+        $messages = 'first', 'second' | ForEach-Object {
+            New-SmtpMessage -From "$_@example.com" -To 'bob@example.com' -Subject $_ -Body 'b'
+        }
+        $out = [System.Collections.Generic.List[object]]::new()
+        $e = Get-TerminatingError {
+            $messages | Send-SmtpMessage -Session $s -MaxRetry 1 -RetryDelaySec 0 -ErrorAction Continue 2>&1 |
+                ForEach-Object { $out.Add($_) }
+        }
+        $e.FullyQualifiedErrorId | Should -BeLike 'SmtpConnectFailed,*'
+        $e.ErrorDetails.Message | Should -BeLike '*1 message(s) of this run were confirmed by the server.'
+        # The second message was handed to the server once: it has its own error, in order, before the terminating one.
+        $out.Count | Should -Be 2 -Because "the outputs were: $($out -join ' | ')"
+        $out[0].Sender | Should -Be 'first@example.com'
+        $out[1] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+        "$($out[1].TargetObject)" | Should -BeLike '*second*'
+        @($server.Messages).Count | Should -Be 1
+    }
+
+    It 'makes one login attempt for a wrong password, however many messages wait' {
+        $wrong = [pscredential]::new('alice', (ConvertTo-SecureString 'wrong' -AsPlainText -Force))
+        $e = Get-TerminatingError {
+            New-Stable (1..3) 'pw' | Send-SmtpMessage @conn -Credential $wrong -AllowUnencryptedAuthentication `
+                -MaxRetry 2 -RetryDelaySec 0
+        }
+        $e.FullyQualifiedErrorId | Should -Not -BeNullOrEmpty
+        @($server.Commands | Where-Object { $_ -like 'AUTH*' }).Count | Should -Be 1
     }
 
     It 'does not reconnect without -MaxRetry: a lost session stays closed' {

@@ -43,12 +43,6 @@ public sealed class DeliveryOutcome
     /// <summary>Why the message failed or is uncertain; null when accepted or skipped.</summary>
     public Exception? Error { get; internal set; }
 
-    /// <summary>
-    /// The last attempt failed while connecting (refused, TLS, login...): no connection could be made to
-    /// send it over, which a caller may take as the end of the whole run.
-    /// </summary>
-    public bool ConnectFailed { get; internal set; }
-
     /// <summary>How many times the message was handed to a connection (0 when skipped).</summary>
     public int Attempts { get; internal set; }
 

@@ -50,6 +50,15 @@ internal sealed class DeliveryWork
 
     public int Attempts { get; set; }
 
+    /// <summary>The message was handed to a connected server at least once (so it must get an outcome).</summary>
+    public bool HandedToServer { get; set; }
+
+    /// <summary>Why the last attempt did not finish the message (null: only some recipients were deferred).</summary>
+    public Exception? LastError { get; set; }
+
+    /// <summary>The deferrals of the recipients the next attempt goes to.</summary>
+    public List<SmtpRecipientRefusedException> Deferred { get; } = new();
+
     public SmtpResponse? Response { get; set; }
 
     public long MessageSize { get; set; }
@@ -57,7 +66,9 @@ internal sealed class DeliveryWork
     /// <summary>The next attempt goes to these recipients only (the ones deferred).</summary>
     public void RetryOnly(IEnumerable<SmtpRecipientRefusedException> deferred)
     {
-        var addresses = deferred.Select(d => d.Recipient).ToList();
+        Deferred.Clear();
+        Deferred.AddRange(deferred);
+        var addresses = Deferred.Select(d => d.Recipient).ToList();
         Pending = Restrict(r => Contains(addresses, r.Address));
     }
 

@@ -1,27 +1,35 @@
 namespace AsyncSmtp.Client.Delivery;
 
-/// <summary>Outcomes as they settle, in any order; handed out strictly in the order the messages were added.</summary>
+/// <summary>
+/// Outcomes as they settle, in any order; handed out strictly in the order the messages were added. A message the
+/// delivery dropped unstarted (it stopped first) has no outcome: its place is passed over.
+/// </summary>
 internal sealed class OutcomeSequence
 {
     private readonly object _gate = new();
-    private readonly Dictionary<int, DeliveryOutcome> _settled = new();
+    private readonly Dictionary<int, DeliveryOutcome?> _settled = new();
     private int _next;
     private TaskCompletionSource<bool> _changed = NewSignal();
 
-    public void Add(DeliveryOutcome outcome)
+    public void Add(DeliveryOutcome outcome) => Settle(outcome.Index, outcome);
+
+    /// <summary>The message at this place was never started and gets no outcome.</summary>
+    public void PassOver(int index) => Settle(index, null);
+
+    private void Settle(int index, DeliveryOutcome? outcome)
     {
         TaskCompletionSource<bool> changed;
         lock (_gate)
         {
-            _settled.Add(outcome.Index, outcome);
-            if (outcome.Index != _next) return;
+            _settled.Add(index, outcome);
+            if (index != _next) return;
             changed = _changed;
             _changed = NewSignal();
         }
         changed.TrySetResult(true);
     }
 
-    /// <summary>How many outcomes have been taken.</summary>
+    /// <summary>How many outcomes have been taken (places passed over included).</summary>
     public int Taken
     {
         get { lock (_gate) return _next; }
@@ -31,11 +39,14 @@ internal sealed class OutcomeSequence
     {
         lock (_gate)
         {
-            if (_settled.TryGetValue(_next, out outcome!))
+            while (_settled.TryGetValue(_next, out var settled))
             {
                 _settled.Remove(_next++);
+                if (settled is null) continue;
+                outcome = settled;
                 return true;
             }
+            outcome = null!;
             return false;
         }
     }

@@ -5,7 +5,9 @@ namespace AsyncSmtp.Client.Delivery;
 /// <see cref="SmtpDeliveryOptions.MaxConnections"/> connections (each pipelining its messages), transient
 /// failures retried (<see cref="RetryPolicy"/>), submissions paced, outcomes journaled, and exactly one
 /// <see cref="DeliveryOutcome"/> per message, handed out in the order the messages were added. A lost
-/// connection is replaced; a throttling reply closes a connection instead of failing the message.
+/// connection is replaced; a throttling reply closes a connection instead of failing the message. A connection
+/// that cannot be made at all stops the delivery (<see cref="StoppedBy"/>): no message is started any more, the
+/// ones already handed to a server still get their outcomes, and the ones never started get none.
 /// </summary>
 public sealed class SmtpDelivery : IDisposable
 {
@@ -17,6 +19,8 @@ public sealed class SmtpDelivery : IDisposable
     private readonly WorkQueue _queue = new();
     private readonly OutcomeSequence _outcomes = new();
     private readonly CancellationTokenSource _stop = new();
+    // Cancelled when the delivery stops starting messages (a connection that cannot be made) or is disposed.
+    private readonly CancellationTokenSource _halting;
     private readonly List<Task> _workers = new();
     private readonly HashSet<SmtpClient> _clients = new();
     private int _added;
@@ -25,6 +29,7 @@ public sealed class SmtpDelivery : IDisposable
     private int _accepted;
     private int _failed;
     private int _retrying;
+    private Exception? _stoppedBy;
 
     /// <param name="newClient">Makes an unconnected client; the delivery connects it (and replaces it if lost).</param>
     /// <param name="options">Retries, connections, pacing and journal; not to be changed afterwards.</param>
@@ -37,6 +42,18 @@ public sealed class SmtpDelivery : IDisposable
         _retry = new RetryPolicy(options.MaxRetry, options.RetryDelay, options.RandomSeed);
         _pacer = options.MaxMessagesPerMinute is int rate ? new SubmissionPacer(rate, options.Clock) : null;
         _connectionLimit = options.MaxConnections;
+        _halting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+    }
+
+    /// <summary>
+    /// The failure of a connection that could not be made (refused, TLS, login...) which stopped this delivery
+    /// from starting messages; null while it runs. Messages handed to a server before it still get their
+    /// outcomes; messages never started (or added afterwards) get none and are not journaled, so that a rerun
+    /// sends them.
+    /// </summary>
+    public Exception? StoppedBy
+    {
+        get { lock (_gate) return _stoppedBy; }
     }
 
     /// <summary>How many connections may be open now: the maximum, lowered by each throttling reply (at least 1).</summary>
@@ -83,8 +100,9 @@ public sealed class SmtpDelivery : IDisposable
             return;
         }
         var accepted = earlier?.Status == DeliveryStatus.Deferred ? earlier.Recipients : Array.Empty<string>();
-        _queue.AddNew(new DeliveryWork(index, envelope, content, messageId, state, accepted));
-        StartWorkers();
+        var work = new DeliveryWork(index, envelope, content, messageId, state, accepted);
+        if (_queue.AddNew(work)) StartWorkers();
+        else GiveUp(work);
     }
 
     /// <summary>No more messages will be added: connections send what they hold, and close once all is settled.</summary>
@@ -197,6 +215,12 @@ public sealed class SmtpDelivery : IDisposable
     private async Task<SmtpClient?> AttemptAsync(SmtpClient? client, DeliveryWork work)
     {
         if (_pacer is not null) await _pacer.WaitTurnAsync(_stop.Token).ConfigureAwait(false);
+        if (_halting.IsCancellationRequested)
+        {
+            // Taken just before the delivery stopped: it is not started now.
+            GiveUp(work);
+            return client;
+        }
         work.Attempts++;
         if (client is not { IsConnected: true })
         {
@@ -216,9 +240,11 @@ public sealed class SmtpDelivery : IDisposable
         }
 
         SmtpSubmission submission;
+        var envelope = _options.AdaptEnvelope?.Invoke(client, work.Pending) ?? work.Pending;
+        work.HandedToServer = true;
         try
         {
-            submission = await client.SubmitAsync(work.Pending, work.Content, null, () => JournalEndOfData(work),
+            submission = await client.SubmitAsync(envelope, work.Content, null, () => JournalEndOfData(work),
                 _stop.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (!_stop.IsCancellationRequested)
@@ -289,7 +315,8 @@ public sealed class SmtpDelivery : IDisposable
         {
             // Another connection takes it: a throttled attempt does not count, and waits for nothing.
             work.Attempts--;
-            _queue.Requeue(work);
+            work.LastError = error;
+            if (!_queue.Requeue(work)) GiveUp(work);
             return;
         }
         if (RetryPolicy.IsTransient(error, endOfDataWritten) && CanRetry(work))
@@ -297,10 +324,51 @@ public sealed class SmtpDelivery : IDisposable
             Retry(work, error);
             return;
         }
-        Finish(work, work.Accepted.Count > 0 ? DeliveryStatus.Accepted : DeliveryStatus.Failed, error, whileConnecting);
+        if (whileConnecting)
+        {
+            Stop(work, error);
+            return;
+        }
+        Finish(work, work.Accepted.Count > 0 ? DeliveryStatus.Accepted : DeliveryStatus.Failed, error);
     }
 
-    private bool CanRetry(DeliveryWork work) => work.Attempts <= _retry.MaxRetry && !_stop.IsCancellationRequested;
+    private bool CanRetry(DeliveryWork work) =>
+        work.Attempts <= _retry.MaxRetry && !_halting.IsCancellationRequested;
+
+    /// <summary>
+    /// No connection could be made for this message: no message is started any more. Messages on other
+    /// connections go on to their outcomes; the waiting ones are given up (<see cref="GiveUp"/>).
+    /// </summary>
+    private void Stop(DeliveryWork work, Exception error)
+    {
+        lock (_gate) _stoppedBy ??= error;
+        // Halted before the retry waits are cut short, so that a message whose wait ends is not queued again.
+        var waiting = _queue.Halt();
+        _halting.Cancel();
+        work.LastError = error;
+        GiveUp(work);
+        foreach (var other in waiting) GiveUp(other);
+    }
+
+    /// <summary>
+    /// The delivery stopped before this message's next attempt. One never handed to a server has no outcome and
+    /// no journal line; one that was ends with what its attempts achieved and its last error.
+    /// </summary>
+    private void GiveUp(DeliveryWork work)
+    {
+        if (!work.HandedToServer)
+        {
+            _outcomes.PassOver(work.Index);
+            _queue.Settled();
+            return;
+        }
+        work.Refused.AddRange(work.Deferred);
+        bool accepted = work.Accepted.Count > 0;
+        var error = work.LastError is SmtpRecipientsRefusedException or null
+            ? accepted ? null : new SmtpRecipientsRefusedException(work.Refused)
+            : work.LastError;
+        Finish(work, accepted ? DeliveryStatus.Accepted : DeliveryStatus.Failed, error);
+    }
 
     private bool LowerConnectionLimit()
     {
@@ -315,6 +383,7 @@ public sealed class SmtpDelivery : IDisposable
     /// <summary>Waits, then queues the next attempt; the journal no longer says uncertain meanwhile.</summary>
     private void Retry(DeliveryWork work, Exception? error)
     {
+        work.LastError = error;
         _options.Journal?.Record(new JournalEntry(work.MessageId, DeliveryStatus.Deferred, work.Accepted.ToList())
         {
             Attempts = work.Attempts,
@@ -326,22 +395,23 @@ public sealed class SmtpDelivery : IDisposable
         {
             try
             {
-                await _options.Clock.DelayAsync(delay, _stop.Token).ConfigureAwait(false);
+                await _options.Clock.DelayAsync(delay, _halting.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return;
+                // Stopped: the next attempt is not made (below). Disposed: no outcome is wanted any more.
             }
             finally
             {
                 Interlocked.Decrement(ref _retrying);
             }
-            _queue.Requeue(work);
-            StartWorkers();
+            if (_stop.IsCancellationRequested) return;
+            if (_queue.Requeue(work)) StartWorkers();
+            else GiveUp(work);
         });
     }
 
-    private void Finish(DeliveryWork work, DeliveryStatus status, Exception? error, bool whileConnecting = false)
+    private void Finish(DeliveryWork work, DeliveryStatus status, Exception? error)
     {
         var outcome = new DeliveryOutcome(work.Index, work.MessageId, work.State, status)
         {
@@ -352,7 +422,6 @@ public sealed class SmtpDelivery : IDisposable
             Attempts = work.Attempts,
             MessageSize = work.MessageSize,
             Elapsed = work.Clock.Elapsed,
-            ConnectFailed = whileConnecting,
         };
         _options.Journal?.Record(new JournalEntry(work.MessageId, status, outcome.AcceptedRecipients)
         {

@@ -28,6 +28,12 @@ public sealed class SmtpDeliveryOptions
     /// </summary>
     public bool LeaveConnectionsOpen { get; set; }
 
+    /// <summary>
+    /// Adapts a message's envelope to the connection it is about to go over (called before each attempt, once
+    /// connected), e.g. to leave out DSN parameters the server does not offer; null: envelopes go as they are.
+    /// </summary>
+    public Func<SmtpClient, SmtpEnvelope, SmtpEnvelope>? AdaptEnvelope { get; set; }
+
     /// <summary>Seeds the retry jitter, for tests that need the same waits every run.</summary>
     public int? RandomSeed { get; set; }
 

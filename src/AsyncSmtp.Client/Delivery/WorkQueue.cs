@@ -3,7 +3,7 @@ namespace AsyncSmtp.Client.Delivery;
 /// <summary>
 /// The messages waiting for a connection, first in first out, shared by the connections of one delivery.
 /// Taking waits while messages are still unsettled (in flight or waiting for a retry); it returns null
-/// once no more input will come and every message has its outcome.
+/// once no more input will come and every message has its outcome. Once halted it hands out no message again.
 /// </summary>
 internal sealed class WorkQueue
 {
@@ -13,32 +13,34 @@ internal sealed class WorkQueue
     private int _unsettled;
     private bool _inputComplete;
     private bool _wakePending;
+    private bool _halted;
 
-    /// <summary>A new message: unsettled until <see cref="Settled"/>.</summary>
-    public void AddNew(DeliveryWork work)
+    /// <summary>A new message: unsettled until <see cref="Settled"/>; false (not queued) once halted.</summary>
+    public bool AddNew(DeliveryWork work)
     {
         lock (_gate) _unsettled++;
-        Requeue(work);
+        return Requeue(work);
     }
 
-    /// <summary>A message back for another attempt (still unsettled).</summary>
-    public void Requeue(DeliveryWork work)
+    /// <summary>A message back for another attempt (still unsettled); false (not queued) once halted.</summary>
+    public bool Requeue(DeliveryWork work)
     {
         while (true)
         {
             TaskCompletionSource<DeliveryWork?> waiter;
             lock (_gate)
             {
+                if (_halted) return false;
                 if (_waiters.Count == 0)
                 {
                     _ready.Enqueue(work);
-                    return;
+                    return true;
                 }
                 waiter = _waiters[0];
                 _waiters.RemoveAt(0);
             }
             // A waiter cancelled meanwhile cannot take it: hand it to the next one.
-            if (waiter.TrySetResult(work)) return;
+            if (waiter.TrySetResult(work)) return true;
         }
     }
 
@@ -59,6 +61,23 @@ internal sealed class WorkQueue
             _waiters.Clear();
         }
         foreach (var waiter in idle) waiter.TrySetResult(IsDoneNow() ? null : DeliveryWork.Wake);
+    }
+
+    /// <summary>
+    /// No message is handed out any more and no more input comes: returns the messages that were waiting (still
+    /// unsettled: the caller settles them). Connections go on with what they hold, then find the queue done.
+    /// </summary>
+    public List<DeliveryWork> Halt()
+    {
+        List<DeliveryWork> waiting;
+        lock (_gate)
+        {
+            _halted = true;
+            waiting = new List<DeliveryWork>(_ready);
+            _ready.Clear();
+        }
+        CompleteInput();
+        return waiting;
     }
 
     public bool InputComplete

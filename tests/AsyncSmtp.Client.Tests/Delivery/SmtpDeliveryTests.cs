@@ -227,17 +227,77 @@ public sealed class SmtpDeliveryTests : IDisposable
     }
 
     [Fact]
-    public async Task A_connection_that_cannot_be_made_fails_the_message_as_a_connect_failure()
+    public async Task A_connection_that_cannot_be_made_stops_the_delivery_once_leaving_unstarted_messages_unjournaled()
     {
         await using var server = SmtpTestServer.StartNew();
         server.OnGreeting().Reply("554 5.3.2 Go away").Disconnect();
-        using var delivery = Deliver(server, NoWait(maxRetry: 2));
+        var options = NoWait(maxRetry: 2);
+        options.Journal = DeliveryJournal.Open(_journalPath);
+        using var delivery = Deliver(server, options);
 
-        var outcome = Assert.Single(await RunAsync(delivery, 1, "r@x.test"));
+        var outcomes = await RunAsync(delivery, 3, "r@x.test");
+        options.Journal.Dispose();
 
-        Assert.Equal(DeliveryStatus.Failed, outcome.Status);
-        Assert.True(outcome.ConnectFailed);
-        Assert.Equal(1, outcome.Attempts);
+        Assert.Empty(outcomes);
+        Assert.IsAssignableFrom<SmtpException>(delivery.StoppedBy);
+        Assert.Single(server.Sessions);
+        Assert.Equal(string.Empty, ReadJournal());
+    }
+
+    [Fact]
+    public async Task A_connection_that_cannot_be_made_lets_the_message_in_flight_on_another_finish_first()
+    {
+        await using var server = SmtpTestServer.StartNew();
+        int made = 0;
+        // The second connection goes where nothing listens: it cannot be made.
+        var refusing = new SmtpClientOptions { Host = server.Host, Port = FreePort(), TlsMode = SmtpTlsMode.None };
+        var accepting = new SmtpClientOptions { Host = server.Host, Port = server.Port, TlsMode = SmtpTlsMode.None };
+        var options = NoWait(connections: 2);
+        options.Journal = DeliveryJournal.Open(_journalPath);
+        using var delivery = new SmtpDelivery(
+            () => new SmtpClient(Interlocked.Increment(ref made) == 1 ? accepting : refusing), options);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // The first message's body is held back until the delivery has stopped: its connection is busy with it,
+        // so the second message needs the second connection.
+        var writing = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = SmtpContent.FromWriter(async (stream, ct) =>
+        {
+            writing.TrySetResult(true);
+            await release.Task.WaitAsync(ct);
+            var bytes = Encoding.ASCII.GetBytes("Message-ID: <m0@test>\r\nSubject: held\r\n\r\nbody\r\n");
+            await stream.WriteAsync(bytes, ct);
+        }, null);
+
+        delivery.Add(Envelope("r@x.test"), held, "m0@test", 0);
+        await writing.Task.WaitAsync(deadline.Token);
+        delivery.Add(Envelope("r@x.test"), Message("m1@test"), "m1@test", 1);
+        while (delivery.StoppedBy is null) await Task.Delay(10, deadline.Token);
+        delivery.Add(Envelope("r@x.test"), Message("m2@test"), "m2@test", 2);
+        release.SetResult(true);
+        delivery.Complete();
+        var outcomes = new List<DeliveryOutcome>();
+        while (await delivery.TakeOutcomeAsync(deadline.Token) is { } outcome) outcomes.Add(outcome);
+        await delivery.CloseAsync(deadline.Token);
+        options.Journal.Dispose();
+
+        var only = Assert.Single(outcomes);
+        Assert.Equal((DeliveryStatus.Accepted, "m0@test"), (only.Status, only.MessageId));
+        Assert.IsAssignableFrom<SmtpConnectionException>(delivery.StoppedBy);
+        Assert.Single(server.Messages);
+        using var journal = DeliveryJournal.Open(_journalPath);
+        Assert.Equal(DeliveryStatus.Accepted, journal.Find("m0@test")!.Status);
+        Assert.Null(journal.Find("m1@test"));
+        Assert.Null(journal.Find("m2@test"));
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     [Fact]
