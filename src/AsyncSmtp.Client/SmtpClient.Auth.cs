@@ -48,7 +48,8 @@ public sealed partial class SmtpClient
     private async Task<SmtpResponse> AuthenticateCoreAsync(IoScope io, string userName, string? password,
         Func<CancellationToken, Task<string>>? tokenProvider, IReadOnlyList<SmtpAuthMechanism>? mechanisms)
     {
-        if (string.IsNullOrEmpty(userName)) throw new SmtpArgumentException("A user name is required to log in.", nameof(userName));
+        if (string.IsNullOrEmpty(userName))
+            throw new SmtpArgumentException("A user name is required to log in.", nameof(userName));
         if (userName.IndexOf('\0') >= 0 || (password ?? string.Empty).IndexOf('\0') >= 0)
             throw new SmtpArgumentException("User names and passwords may not contain NUL.", nameof(userName));
         await EnsureGreetedAsync(io).ConfigureAwait(false);

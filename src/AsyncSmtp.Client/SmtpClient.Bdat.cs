@@ -23,12 +23,16 @@ public sealed partial class SmtpClient
             _transaction = transaction;
         }
 
-        public async Task SendAsync(byte[] buffer, int offset, int count, bool isLast, CancellationToken cancellationToken)
+        public async Task SendAsync(byte[] buffer, int offset, int count, bool isLast,
+            CancellationToken cancellationToken)
         {
             var wire = _client.Wire;
             // The encoder keeps headroom in front of the data, so command and chunk leave in one write.
-            int start = wire.PrefixCommand(isLast ? $"BDAT {count} LAST" : $"BDAT {count}", buffer, offset, "sending the message");
-            await _client.WriteBodyChunkAsync(_io, _transaction, buffer, start, offset + count - start, isLast).ConfigureAwait(false);
+            int start =
+                wire.PrefixCommand(isLast ? $"BDAT {count} LAST"
+                : $"BDAT {count}", buffer, offset, "sending the message");
+            await _client.WriteBodyChunkAsync(_io, _transaction, buffer, start, offset + count
+                - start, isLast).ConfigureAwait(false);
             wire.Log(SmtpLogDirection.Client, $"[message chunk: {count} bytes]");
             if (isLast) return;
             var reply = await wire.ReadReplyAsync(_io, "waiting for the chunk to be accepted").ConfigureAwait(false);

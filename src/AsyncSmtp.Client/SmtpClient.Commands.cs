@@ -17,7 +17,10 @@ public sealed partial class SmtpClient
     public Task<SmtpResponse> HeloAsync(string? hostName = null, CancellationToken cancellationToken = default) =>
         RunAsync(io => HeloCoreAsync(io, hostName), cancellationToken);
 
-    /// <summary>Upgrades the connection. Not offered: <see cref="SmtpStartTlsNotSupportedException"/>; refused: <see cref="SmtpResponseException"/> and the connection stays as it was.</summary>
+    /// <summary>
+    /// Upgrades the connection. Not offered: <see cref="SmtpStartTlsNotSupportedException"/>; refused:
+    /// <see cref="SmtpResponseException"/> and the connection stays as it was.
+    /// </summary>
     public Task<SmtpResponse> StartTlsAsync(CancellationToken cancellationToken = default) =>
         RunAsync(async io =>
         {
@@ -66,7 +69,8 @@ public sealed partial class SmtpClient
     public Task<SmtpResponse> HelpAsync(string? topic = null, CancellationToken cancellationToken = default)
     {
         if (topic is not null) CommandGuard.RequireSafe(topic, nameof(topic));
-        return SimpleAsync(topic is null ? "HELP" : "HELP " + topic, "asking for help", cancellationToken, 211, 214, 250);
+        return SimpleAsync(topic is null ? "HELP" : "HELP "
+            + topic, "asking for help", cancellationToken, 211, 214, 250);
     }
 
     /// <summary>Sends QUIT and closes. A drop right after QUIT counts as a clean 221.</summary>
@@ -76,7 +80,8 @@ public sealed partial class SmtpClient
             try
             {
                 var reply = await Wire.CommandAsync(io, "QUIT", "quitting").ConfigureAwait(false);
-                if (reply.Code != 221) throw new SmtpResponseException(SmtpException.Describe("QUIT refused", reply), reply);
+                if (reply.Code != 221)
+                    throw new SmtpResponseException(SmtpException.Describe("QUIT refused", reply), reply);
                 return reply;
             }
             catch (SmtpServerDisconnectedException)
@@ -98,7 +103,8 @@ public sealed partial class SmtpClient
     public Task<SmtpResponse> ExecuteAsync(string commandLine, CancellationToken cancellationToken = default)
     {
         CommandGuard.RequireSafe(commandLine, nameof(commandLine));
-        if (commandLine.Trim().Length == 0) throw new SmtpArgumentException("The command is empty.", nameof(commandLine));
+        if (commandLine.Trim().Length == 0)
+            throw new SmtpArgumentException("The command is empty.", nameof(commandLine));
         return RunAsync(async io =>
         {
             await Wire.WriteCommandAsync(io, commandLine, "running a command").ConfigureAwait(false);
@@ -131,7 +137,9 @@ public sealed partial class SmtpClient
         }
     }
 
-    /// <summary>An accepted EHLO or HELO: its extensions (none for HELO), and no transaction in progress (RFC 5321 4.1.4).</summary>
+    /// <summary>
+    /// An accepted EHLO or HELO: its extensions (none for HELO), and no transaction in progress (RFC 5321 4.1.4).
+    /// </summary>
     private void Greeted(SmtpExtensions extensions, bool esmtp)
     {
         _extensions = extensions;
@@ -148,7 +156,8 @@ public sealed partial class SmtpClient
         return reply;
     }
 
-    private Task<SmtpResponse> SimpleAsync(string line, string activity, CancellationToken cancellationToken, params int[] accepted) =>
+    private Task<SmtpResponse> SimpleAsync(string line, string activity, CancellationToken cancellationToken,
+        params int[] accepted) =>
         RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);

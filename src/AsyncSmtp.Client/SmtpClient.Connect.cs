@@ -27,8 +27,10 @@ public sealed partial class SmtpClient
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (IsConnected) throw new SmtpAlreadyConnectedException("The client is already connected; disconnect or quit first.");
-            using var io = new IoScope(() => _connection?.Close(), Options.ConnectTimeout, cancellationToken, connectPhase: true);
+            if (IsConnected)
+                throw new SmtpAlreadyConnectedException("The client is already connected; disconnect or quit first.");
+            using var io =
+                new IoScope(() => _connection?.Close(), Options.ConnectTimeout, cancellationToken, connectPhase: true);
             bool ready = false;
             try
             {
@@ -52,11 +54,13 @@ public sealed partial class SmtpClient
     private void ValidateConnectOptions()
     {
         var o = Options;
-        int transports = (o.ConnectedStream is null ? 0 : 1) + (o.ConnectedSocket is null ? 0 : 1) + (o.UnixSocketPath is null ? 0 : 1);
+        int transports = (o.ConnectedStream is null ? 0 : 1) + (o.ConnectedSocket is null ? 0 : 1)
+            + (o.UnixSocketPath is null ? 0 : 1);
         if (transports > 1)
             throw new SmtpArgumentException("Give at most one of ConnectedStream, ConnectedSocket and UnixSocketPath.");
         if (transports == 1 && o.Port != 0)
-            throw new SmtpArgumentException("Port has no meaning with a Unix socket or a caller's socket or stream.", nameof(o.Port));
+            throw new SmtpArgumentException("Port has no meaning with a Unix socket or a caller's socket or stream.",
+                nameof(o.Port));
         if (transports == 0 && string.IsNullOrWhiteSpace(o.Host))
             throw new SmtpArgumentException("Host is required to connect over TCP.", nameof(o.Host));
         if (o.Host is not null) CommandGuard.RequireSafe(o.Host, nameof(o.Host));
@@ -65,9 +69,13 @@ public sealed partial class SmtpClient
             CommandGuard.RequireSafe(o.LocalHostName, nameof(o.LocalHostName));
             EhloName.Require(o.LocalHostName, nameof(o.LocalHostName));
         }
-        if (o.Port < 0 || o.Port > 65535) throw new SmtpArgumentException($"Port {o.Port} is out of range.", nameof(o.Port));
-        if (o.TlsMode is SmtpTlsMode.Implicit or SmtpTlsMode.StartTls && o.SkipCertificateCheck is false && string.IsNullOrEmpty(TlsTargetHost) && o.CertificateValidationCallback is null)
-            throw new SmtpArgumentException("TLS needs a host name to validate the certificate against: set Host or TlsServerName.", nameof(o.Host));
+        if (o.Port < 0 || o.Port > 65535)
+            throw new SmtpArgumentException($"Port {o.Port} is out of range.", nameof(o.Port));
+        if (o.TlsMode is SmtpTlsMode.Implicit or SmtpTlsMode.StartTls && o.SkipCertificateCheck is false
+            && string.IsNullOrEmpty(TlsTargetHost) && o.CertificateValidationCallback is null)
+            throw new SmtpArgumentException(
+                "TLS needs a host name to validate the certificate against: set Host or TlsServerName.",
+                nameof(o.Host));
     }
 
     private string TlsTargetHost => Options.TlsServerName ?? Options.Host?.Trim('[', ']') ?? string.Empty;
@@ -97,7 +105,8 @@ public sealed partial class SmtpClient
             throw;
         }
         if (greeting.Code != 220)
-            throw new SmtpConnectException(SmtpException.Describe($"{Describe()} did not greet with 220", greeting), greeting);
+            throw new SmtpConnectException(SmtpException.Describe($"{Describe()} did not greet with 220", greeting),
+                greeting);
         _greeting = greeting;
     }
 

@@ -16,11 +16,14 @@ public sealed partial class SmtpClient
     /// not sent from one the server may have. Without PIPELINING this is <see cref="SendAsync"/> with the
     /// result already there.
     /// </summary>
-    public Task<SmtpSubmission> SubmitAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress = null,
+    public Task<SmtpSubmission> SubmitAsync(SmtpEnvelope envelope, SmtpContent content,
+        IProgress<long>? progress = null,
         CancellationToken cancellationToken = default) =>
         SubmitAsync(envelope, content, progress, null, cancellationToken);
 
-    /// <summary>As the public overload; <paramref name="beforeEndOfData"/> runs just before the end of data leaves.</summary>
+    /// <summary>
+    /// As the public overload; <paramref name="beforeEndOfData"/> runs just before the end of data leaves.
+    /// </summary>
     internal Task<SmtpSubmission> SubmitAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress,
         Action? beforeEndOfData, CancellationToken cancellationToken)
     {

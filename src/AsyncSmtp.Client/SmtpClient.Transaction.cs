@@ -11,13 +11,15 @@ public sealed partial class SmtpClient
     /// <see cref="SmtpRecipientsRefusedException"/> and no content is delivered. After a refusal the
     /// transaction is reset (RSET) and the client stays usable.
     /// </summary>
-    public Task<SmtpTransactionResult> SendAsync(SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress = null,
+    public Task<SmtpTransactionResult> SendAsync(SmtpEnvelope envelope, SmtpContent content,
+        IProgress<long>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ValidateTransaction(envelope, content);
         return RunAsync(async io =>
         {
-            var transaction = await TransactAsync(io, envelope, content, progress, holdEndOfData: false).ConfigureAwait(false);
+            var transaction =
+                await TransactAsync(io, envelope, content, progress, holdEndOfData: false).ConfigureAwait(false);
             return transaction.Result(transaction.FinalReply!);
         }, cancellationToken);
     }
@@ -27,18 +29,22 @@ public sealed partial class SmtpClient
         if (envelope is null) throw new ArgumentNullException(nameof(envelope));
         if (content is null) throw new ArgumentNullException(nameof(content));
         CommandGuard.RequireAddress(envelope.Sender, "sender");
-        if (envelope.Recipients.Count == 0) throw new SmtpArgumentException("At least one recipient is required.", "recipients");
+        if (envelope.Recipients.Count == 0)
+            throw new SmtpArgumentException("At least one recipient is required.", "recipients");
         foreach (var recipient in envelope.Recipients)
         {
             CommandGuard.RequireAddress(recipient.Address, "recipient");
-            if (recipient.Address.Length == 0) throw new SmtpArgumentException("A recipient address is empty.", "recipient");
-            if (recipient.OriginalRecipient is not null) CommandGuard.RequireSafe(recipient.OriginalRecipient, "OriginalRecipient");
+            if (recipient.Address.Length == 0)
+                throw new SmtpArgumentException("A recipient address is empty.", "recipient");
+            if (recipient.OriginalRecipient is not null)
+                CommandGuard.RequireSafe(recipient.OriginalRecipient, "OriginalRecipient");
         }
         if (envelope.EnvelopeId is not null) CommandGuard.RequireSafe(envelope.EnvelopeId, "EnvelopeId");
     }
 
     /// <summary>MAIL FROM alone. Not 250: <see cref="SmtpSenderRefusedException"/>.</summary>
-    public Task<SmtpResponse> MailAsync(string sender, IEnumerable<string>? parameters = null, CancellationToken cancellationToken = default)
+    public Task<SmtpResponse> MailAsync(string sender, IEnumerable<string>? parameters = null,
+        CancellationToken cancellationToken = default)
     {
         string line = WithParameters("MAIL FROM:<" + Guarded(sender, nameof(sender)) + ">", parameters);
         return RunAsync(async io =>
@@ -51,7 +57,8 @@ public sealed partial class SmtpClient
     }
 
     /// <summary>RCPT TO alone. Not 250/251: <see cref="SmtpRecipientRefusedException"/>.</summary>
-    public Task<SmtpResponse> RcptAsync(string recipient, IEnumerable<string>? parameters = null, CancellationToken cancellationToken = default)
+    public Task<SmtpResponse> RcptAsync(string recipient, IEnumerable<string>? parameters = null,
+        CancellationToken cancellationToken = default)
     {
         string line = WithParameters("RCPT TO:<" + Guarded(recipient, nameof(recipient)) + ">", parameters);
         return RunAsync(async io =>
@@ -64,7 +71,8 @@ public sealed partial class SmtpClient
     }
 
     /// <summary>DATA after MAIL and RCPT: the content is normalised to CRLF and dot-stuffed as it is sent.</summary>
-    public Task<SmtpResponse> DataAsync(SmtpContent content, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+    public Task<SmtpResponse> DataAsync(SmtpContent content, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default) =>
         RunAsync(async io =>
         {
             await EnsureGreetedAsync(io).ConfigureAwait(false);
@@ -99,7 +107,8 @@ public sealed partial class SmtpClient
     /// Runs a transaction until its final reply, or, for a submission over PIPELINING
     /// (<paramref name="holdEndOfData"/>), until its end of data is encoded and held for the next write.
     /// </summary>
-    private async Task<Transaction> TransactAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content, IProgress<long>? progress,
+    private async Task<Transaction> TransactAsync(IoScope io, SmtpEnvelope envelope, SmtpContent content,
+        IProgress<long>? progress,
         bool holdEndOfData, Action? beforeEndOfData = null)
     {
         await EnsureGreetedAsync(io).ConfigureAwait(false);
@@ -118,7 +127,8 @@ public sealed partial class SmtpClient
                 "Delivery status notifications were requested, but the server does not offer DSN; nothing was sent.");
         // Content length is only worth knowing (it may cost a pass over the message) for SIZE.
         long? size = _extensions.Contains("SIZE") ? content.Length : null;
-        if (size is long bytes && MaxMessageSize is long limit && bytes > limit) throw new SmtpMessageTooLargeException(bytes, limit);
+        if (size is long bytes && MaxMessageSize is long limit && bytes > limit)
+            throw new SmtpMessageTooLargeException(bytes, limit);
 
         bool pipelined = Options.UsePipelining && _extensions.Contains("PIPELINING");
         var transaction = new Transaction(envelope, EnvelopeCommands.Mail(envelope, _extensions, size, smtpUtf8),
@@ -189,9 +199,12 @@ public sealed partial class SmtpClient
 
     /// <summary>MAIL, every RCPT (and DATA) in one write, led by a submitted message's held end of data.</summary>
     private Task WritePipelinedEnvelopeAsync(IoScope io, Transaction transaction, string? dataCommand) =>
-        Wire.WriteCommandsAsync(io, transaction.EnvelopeLines(dataCommand), "sending the envelope", _submissions.TakeEndOfData());
+        Wire.WriteCommandsAsync(io, transaction.EnvelopeLines(dataCommand), "sending the envelope",
+            _submissions.TakeEndOfData());
 
-    /// <summary>The replies to a pipelined envelope: a submitted message's final reply first, then MAIL's and each RCPT's.</summary>
+    /// <summary>
+    /// The replies to a pipelined envelope: a submitted message's final reply first, then MAIL's and each RCPT's.
+    /// </summary>
     private async Task ReadEnvelopeRepliesAsync(IoScope io, Transaction transaction)
     {
         await _submissions.ReadOwedReplyAsync(Wire, io).ConfigureAwait(false);
@@ -202,22 +215,26 @@ public sealed partial class SmtpClient
 
     private async Task SendEnvelopeStepByStepAsync(IoScope io, Transaction transaction)
     {
-        transaction.AddMailReply(await Wire.CommandAsync(io, transaction.MailLine, "sending MAIL FROM").ConfigureAwait(false));
+        transaction.AddMailReply(
+            await Wire.CommandAsync(io, transaction.MailLine, "sending MAIL FROM").ConfigureAwait(false));
         transaction.ThrowIfEnvelopeRefused();
         for (int n = 0; n < transaction.RcptLines.Length; n++)
-            transaction.AddRcptReply(n, await Wire.CommandAsync(io, transaction.RcptLines[n], "sending RCPT TO").ConfigureAwait(false));
+            transaction.AddRcptReply(n,
+                await Wire.CommandAsync(io, transaction.RcptLines[n], "sending RCPT TO").ConfigureAwait(false));
         transaction.ThrowIfEnvelopeRefused();
     }
 
     /// <summary>Envelope, DATA and body; the final reply is the caller's.</summary>
-    private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    private async Task SendWithDataAsync(IoScope io, Transaction transaction, SmtpContent content,
+        IProgress<long>? progress)
     {
         if (!transaction.Pipelined)
         {
             await SendEnvelopeStepByStepAsync(io, transaction).ConfigureAwait(false);
             var reply = await Wire.CommandAsync(io, "DATA", "sending DATA").ConfigureAwait(false);
             if (reply.Code != 354) throw transaction.Refused(reply);
-            (transaction.BytesSent, transaction.MessageSize) = await WriteDataBodyAsync(io, content, progress, transaction).ConfigureAwait(false);
+            (transaction.BytesSent, transaction.MessageSize) =
+                await WriteDataBodyAsync(io, content, progress, transaction).ConfigureAwait(false);
             LogBody(transaction.BytesSent);
             return;
         }
@@ -283,7 +300,8 @@ public sealed partial class SmtpClient
     /// held) and the message size. With <paramref name="sendAllowed"/>, nothing is written until it says
     /// true; false abandons the body.
     /// </summary>
-    private async Task<(long Wire, long Message)> WriteDataBodyAsync(IoScope io, SmtpContent content, IProgress<long>? progress,
+    private async Task<(long Wire, long Message)> WriteDataBodyAsync(IoScope io, SmtpContent content,
+        IProgress<long>? progress,
         Transaction? transaction, Task<bool>? sendAllowed = null)
     {
         using var encoder = new DotStuffingStream(async (buffer, offset, count, isLast, ct) =>
@@ -297,8 +315,11 @@ public sealed partial class SmtpClient
         return (encoder.BytesOut, encoder.MessageSize);
     }
 
-    /// <summary>Writes a chunk of the body; the last one is held instead when the transaction holds its end of data.</summary>
-    private Task WriteBodyChunkAsync(IoScope io, Transaction? transaction, byte[] buffer, int offset, int count, bool isLast)
+    /// <summary>
+    /// Writes a chunk of the body; the last one is held instead when the transaction holds its end of data.
+    /// </summary>
+    private Task WriteBodyChunkAsync(IoScope io, Transaction? transaction, byte[] buffer, int offset, int count,
+        bool isLast)
     {
         if (isLast && transaction is { HoldsEndOfData: true })
         {
@@ -312,7 +333,8 @@ public sealed partial class SmtpClient
     private void LogBody(long bytes) => Wire.Log(SmtpLogDirection.Client, $"[message body: {bytes} bytes]");
 
     /// <summary>Envelope and BDAT chunks; the reply to BDAT LAST is the caller's.</summary>
-    private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content, IProgress<long>? progress)
+    private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content,
+        IProgress<long>? progress)
     {
         if (transaction.Pipelined)
         {

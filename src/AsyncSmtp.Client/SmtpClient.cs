@@ -103,14 +103,18 @@ public sealed partial class SmtpClient : IDisposable
 
     /// <param name="operation">The work, given the operation's time limit and cancellation.</param>
     /// <param name="cancellationToken">The caller's cancellation; it closes the connection.</param>
-    /// <param name="owedReplyFirst">False only for a submission, which reads the owed reply after writing its envelope.</param>
-    private async Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken, bool owedReplyFirst)
+    /// <param name="owedReplyFirst">
+    /// False only for a submission, which reads the owed reply after writing its envelope.
+    /// </param>
+    private async Task<T> RunAsync<T>(Func<IoScope, Task<T>> operation, CancellationToken cancellationToken,
+        bool owedReplyFirst)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var wire = _connection;
-            if (wire is not { IsOpen: true }) throw new SmtpNotConnectedException("The client is not connected; connect first.");
+            if (wire is not { IsOpen: true })
+                throw new SmtpNotConnectedException("The client is not connected; connect first.");
             using var io = new IoScope(wire.Close, Options.Timeout, cancellationToken, connectPhase: false);
             if (owedReplyFirst) await _submissions.ReadOwedReplyAsync(wire, io).ConfigureAwait(false);
             return await operation(io).ConfigureAwait(false);
@@ -126,7 +130,9 @@ public sealed partial class SmtpClient : IDisposable
         }
     }
 
-    /// <summary>The open connection's wire; a connection closed meanwhile (a 421, an abort) is a disconnection.</summary>
+    /// <summary>
+    /// The open connection's wire; a connection closed meanwhile (a 421, an abort) is a disconnection.
+    /// </summary>
     private SmtpConnection Wire => _connection is { IsOpen: true } wire
         ? wire
         : throw new SmtpServerDisconnectedException("The connection is closed.");

@@ -4,7 +4,9 @@ using System.Security.Authentication;
 
 namespace AsyncSmtp.Client;
 
-/// <summary>Where and how an <see cref="SmtpClient"/> connects. Validated by <see cref="SmtpClient.ConnectAsync"/>.</summary>
+/// <summary>
+/// Where and how an <see cref="SmtpClient"/> connects. Validated by <see cref="SmtpClient.ConnectAsync"/>.
+/// </summary>
 public sealed class SmtpClientOptions
 {
     /// <summary>Default timeout of aiosmtplib and of the cmdlets.</summary>
@@ -25,7 +27,9 @@ public sealed class SmtpClientOptions
     /// <summary>Use this already-connected socket instead of opening one. The client owns it from then on.</summary>
     public Socket? ConnectedSocket { get; set; }
 
-    /// <summary>Use this already-connected stream instead of opening a socket. The client owns it from then on.</summary>
+    /// <summary>
+    /// Use this already-connected stream instead of opening a socket. The client owns it from then on.
+    /// </summary>
     public Stream? ConnectedStream { get; set; }
 
     /// <summary>Local address to bind before connecting over TCP.</summary>
@@ -37,7 +41,9 @@ public sealed class SmtpClientOptions
     /// <summary>Time allowed for the TCP connect, the TLS handshake and the greeting.</summary>
     public TimeSpan ConnectTimeout { get; set; } = DefaultTimeout;
 
-    /// <summary>Time allowed for each reply after connecting. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
+    /// <summary>
+    /// Time allowed for each reply after connecting. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
     /// <summary>The name the server certificate must carry (and the SNI name); default: <see cref="Host"/>.</summary>
@@ -79,7 +85,9 @@ public sealed class SmtpClientOptions
     /// </summary>
     public Func<CancellationToken, Task<string>>? OAuthTokenProvider { get; set; }
 
-    /// <summary>The mechanisms to try, in order; null: every supported one the server offers, strongest first.</summary>
+    /// <summary>
+    /// The mechanisms to try, in order; null: every supported one the server offers, strongest first.
+    /// </summary>
     public IReadOnlyList<SmtpAuthMechanism>? AuthMechanisms { get; set; }
 
     /// <summary>Permit credentials over a connection that is not encrypted.</summary>

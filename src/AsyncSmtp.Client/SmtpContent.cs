@@ -8,7 +8,9 @@ namespace AsyncSmtp.Client;
 /// </summary>
 public abstract class SmtpContent
 {
-    /// <summary>The size in bytes with CRLF line endings, before dot-stuffing, when known (SIZE= and the progress total).</summary>
+    /// <summary>
+    /// The size in bytes with CRLF line endings, before dot-stuffing, when known (SIZE= and the progress total).
+    /// </summary>
     public abstract long? Length { get; }
 
     /// <summary>Writes the whole message into <paramref name="destination"/>.</summary>
@@ -26,13 +28,15 @@ public abstract class SmtpContent
     public static SmtpContent FromStream(Stream stream, bool leaveOpen = true) => new StreamContent(stream, leaveOpen);
 
     /// <summary>Content produced by a writer (a MIME serialiser, say) straight into the SMTP stream.</summary>
-    public static SmtpContent FromWriter(Func<Stream, CancellationToken, Task> writer, long? length) => new WriterContent(writer, () => length);
+    public static SmtpContent FromWriter(Func<Stream, CancellationToken, Task> writer, long? length) =>
+        new WriterContent(writer, () => length);
 
     /// <summary>
     /// Content produced by a writer, whose length is worked out only if the engine needs it: for SIZE=
     /// when the server offers SIZE. Measuring a MIME message means serialising it once more.
     /// </summary>
-    public static SmtpContent FromMeasuredWriter(Func<Stream, CancellationToken, Task> writer, Func<long?> measureLength) => new WriterContent(writer, measureLength);
+    public static SmtpContent FromMeasuredWriter(Func<Stream, CancellationToken, Task> writer,
+        Func<long?> measureLength) => new WriterContent(writer, measureLength);
 
     private sealed class BytesContent : SmtpContent
     {
@@ -86,6 +90,7 @@ public abstract class SmtpContent
 
         public override long? Length => _length.Value;
 
-        public override Task WriteToAsync(Stream destination, CancellationToken cancellationToken) => _writer(destination, cancellationToken);
+        public override Task WriteToAsync(Stream destination, CancellationToken cancellationToken) =>
+            _writer(destination, cancellationToken);
     }
 }

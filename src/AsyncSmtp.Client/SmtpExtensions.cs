@@ -44,7 +44,8 @@ public sealed class SmtpExtensions : IReadOnlyList<SmtpExtension>
             {
                 // Both forms may be present; the mechanisms of every AUTH line count.
                 foreach (var p in parameters)
-                    if (!authMechanisms.Contains(p, StringComparer.OrdinalIgnoreCase)) authMechanisms.Add(p.ToUpperInvariant());
+                    if (!authMechanisms.Contains(p, StringComparer.OrdinalIgnoreCase))
+                        authMechanisms.Add(p.ToUpperInvariant());
                 parameters = authMechanisms.ToArray();
             }
             var extension = new SmtpExtension(keyword, parameters, line);

@@ -1,6 +1,8 @@
 namespace AsyncSmtp.Client;
 
-/// <summary>One line of the protocol log. AUTH secrets are already replaced by "********"; a body is logged as its size.</summary>
+/// <summary>
+/// One line of the protocol log. AUTH secrets are already replaced by "********"; a body is logged as its size.
+/// </summary>
 public sealed class SmtpLogEntry
 {
     /// <summary>

@@ -1,7 +1,9 @@
 // In the module's root namespace: this is the type Invoke-SmtpCommand returns (AsyncSmtp.SmtpResponse), not a copy.
 namespace AsyncSmtp;
 
-/// <summary>One complete SMTP reply: a code, the text of every line, and the RFC 3463 enhanced status code when present.</summary>
+/// <summary>
+/// One complete SMTP reply: a code, the text of every line, and the RFC 3463 enhanced status code when present.
+/// </summary>
 public sealed class SmtpResponse
 {
     /// <summary>
@@ -24,7 +26,10 @@ public sealed class SmtpResponse
     /// <summary>The lines joined with a line feed.</summary>
     public string Message { get; }
 
-    /// <summary>"class.subject.detail" (RFC 3463) when the first line starts with one that matches the reply's class; otherwise null.</summary>
+    /// <summary>
+    /// "class.subject.detail" (RFC 3463) when the first line starts with one that matches the reply's class; otherwise
+    /// null.
+    /// </summary>
     public string? EnhancedStatusCode { get; }
 
     /// <summary>2xx or 3xx.</summary>

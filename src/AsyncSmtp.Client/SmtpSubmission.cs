@@ -25,7 +25,8 @@ public sealed class SmtpSubmission
         }
         else
         {
-            _verdict = new TaskCompletionSource<SmtpTransactionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _verdict =
+                new TaskCompletionSource<SmtpTransactionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             Result = _verdict.Task;
         }
     }

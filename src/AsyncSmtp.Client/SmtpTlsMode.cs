@@ -3,7 +3,9 @@ namespace AsyncSmtp.Client;
 /// <summary>How the connection is encrypted.</summary>
 public enum SmtpTlsMode
 {
-    /// <summary>Upgrade with STARTTLS when the server offers it; a failed upgrade is an error, never a silent fallback.</summary>
+    /// <summary>
+    /// Upgrade with STARTTLS when the server offers it; a failed upgrade is an error, never a silent fallback.
+    /// </summary>
     Opportunistic,
 
     /// <summary>STARTTLS is required: fail when the server does not offer it.</summary>

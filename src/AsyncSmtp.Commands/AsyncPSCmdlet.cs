@@ -230,7 +230,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     protected Task WriteWarningAsync(string text) => Post(() => { WriteWarning(text); return true; });
 
-    /// <summary>Writes a verbose line from any thread without waiting; check <see cref="IsVerboseEnabled"/> first.</summary>
+    /// <summary>
+    /// Writes a verbose line from any thread without waiting; check <see cref="IsVerboseEnabled"/> first.
+    /// </summary>
     internal void PostVerbose(string text) => PostAndForget(() => WriteVerbose(text));
 
     internal void PostProgress(ProgressRecord record) => PostAndForget(() => WriteProgress(record));

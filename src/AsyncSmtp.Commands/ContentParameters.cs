@@ -2,13 +2,16 @@ using System.Collections;
 
 namespace AsyncSmtp.Commands;
 
-/// <summary>Builds a message from the content parameters. Call on the pipeline thread (paths are resolved against $PWD).</summary>
+/// <summary>
+/// Builds a message from the content parameters. Call on the pipeline thread (paths are resolved against $PWD).
+/// </summary>
 internal static class ContentParameters
 {
     /// <summary>Whether any content parameter was given.</summary>
     public static bool HasContent(IMessageContentParameters p) =>
         p.From is not null || p.To is not null || p.Cc is not null || p.Bcc is not null || p.ReplyTo is not null
-        || p.Subject is not null || p.Body is not null || p.HtmlBody is not null || p.Attachments is not null || p.Header is not null
+        || p.Subject is not null || p.Body is not null || p.HtmlBody is not null || p.Attachments is not null
+            || p.Header is not null
         || p.InlineAttachment is not null || p.Encoding is not null || p.BodyAsHtml
         || p.Priority != SmtpMessagePriority.Normal;
 
@@ -51,7 +54,8 @@ internal static class ContentParameters
         }
         catch (Client.SmtpArgumentException invalid)
         {
-            error = SmtpErrorMapper.ToErrorRecord(invalid, invalid.ArgumentName ?? p.Subject, SmtpErrorIds.InvalidArgument);
+            error = SmtpErrorMapper.ToErrorRecord(invalid, invalid.ArgumentName
+                ?? p.Subject, SmtpErrorIds.InvalidArgument);
         }
         catch (Exception invalid) when (SmtpErrorMapper.IsReportable(invalid))
         {

@@ -1,6 +1,8 @@
 namespace AsyncSmtp.Commands;
 
-/// <summary>Disconnect-Smtp: QUIT and close. Idempotent; a session the server already dropped closes without error.</summary>
+/// <summary>
+/// Disconnect-Smtp: QUIT and close. Idempotent; a session the server already dropped closes without error.
+/// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "Smtp")]
 [OutputType(typeof(void))]
 public sealed class DisconnectSmtpCommand : AsyncPSCmdlet

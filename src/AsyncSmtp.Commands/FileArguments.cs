@@ -72,7 +72,8 @@ internal static class FileArguments
     };
 
     private static ErrorRecord Invalid(string message, string parameterName, string path) =>
-        SmtpErrorMapper.ToErrorRecord(new ArgumentException(message, parameterName), path, SmtpErrorIds.InvalidArgument);
+        SmtpErrorMapper.ToErrorRecord(new ArgumentException(message, parameterName), path,
+            SmtpErrorIds.InvalidArgument);
 
     /// <summary>Carries the error of a refused path out of a conversion that cannot return it.</summary>
     public sealed class RefusedException : Exception

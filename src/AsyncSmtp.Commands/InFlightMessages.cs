@@ -27,7 +27,9 @@ internal sealed class InFlightMessages
         while (_entries.Count > 0 && _entries.Peek().Submission.Result.IsCompleted) yield return _entries.Dequeue();
     }
 
-    /// <summary>Reads every final reply still owed (a failure to do so fails the messages concerned, not the caller).</summary>
+    /// <summary>
+    /// Reads every final reply still owed (a failure to do so fails the messages concerned, not the caller).
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         foreach (var session in _entries.Select(e => e.Session).Distinct().ToList())

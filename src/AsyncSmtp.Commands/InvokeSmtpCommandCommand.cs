@@ -31,7 +31,8 @@ public sealed class InvokeSmtpCommandCommand : AsyncPSCmdlet
         if (RefusedCommands.ReplacementFor(command) is { } replacement)
         {
             var refusal = new InvalidOperationException(
-                $"Invoke-SmtpCommand does not send '{RefusedCommands.VerbOf(command)}': it would change the session's state behind its back. Use {replacement} instead.");
+                $"Invoke-SmtpCommand does not send '{RefusedCommands.VerbOf(command)}': " +
+                    $"it would change the session's state behind its back. Use {replacement} instead.");
             WriteError(SmtpErrorMapper.ToErrorRecord(refusal, command, SmtpErrorIds.CommandNotAllowed));
             return;
         }

@@ -3,7 +3,8 @@ namespace AsyncSmtp.Commands;
 /// <summary>One message Send-SmtpMessage is about to send: envelope, content and how errors name it.</summary>
 internal sealed class OutgoingMessage
 {
-    public OutgoingMessage(SmtpEnvelope envelope, SmtpContent content, string? messageId, long? knownSize, object target)
+    public OutgoingMessage(SmtpEnvelope envelope, SmtpContent content, string? messageId, long? knownSize,
+        object target)
     {
         Envelope = envelope;
         Content = content;

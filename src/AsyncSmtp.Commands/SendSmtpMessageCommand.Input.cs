@@ -20,9 +20,14 @@ public sealed partial class SendSmtpMessageCommand
         if (smtpMessage is SmtpSession || (Path is not null && smtpMessage is not SmtpMessage)) smtpMessage = null;
         bool fromParameters = ContentParameters.HasContent(this);
 
-        int forms = (fromParameters ? 1 : 0) + (smtpMessage is null ? 0 : 1) + (Path is null ? 0 : 1) + (RawMessage is null ? 0 : 1);
-        if (forms == 0) ThrowUsageError("Nothing to send: give -From/-To/-Subject/-Body..., -Message, -Path or -RawMessage.", "Message");
-        if (forms > 1) ThrowUsageError("Give the message in one form only: content parameters, -Message, -Path or -RawMessage.", "Message");
+        int forms = (fromParameters ? 1 : 0) + (smtpMessage is null ? 0 : 1) + (Path is null ? 0 : 1)
+            + (RawMessage is null ? 0 : 1);
+        if (forms == 0)
+            ThrowUsageError("Nothing to send: give -From/-To/-Subject/-Body..., -Message, -Path or -RawMessage.",
+            "Message");
+        if (forms > 1)
+            ThrowUsageError("Give the message in one form only: content parameters, -Message, -Path or -RawMessage.",
+            "Message");
 
         if (RawMessage is not null)
         {
@@ -78,7 +83,8 @@ public sealed partial class SendSmtpMessageCommand
     private object FromRaw()
     {
         if (Sender is null || Recipient is null)
-            ThrowUsageError("-RawMessage needs the envelope: give -Sender and -Recipient.", Sender is null ? nameof(Sender) : nameof(Recipient));
+            ThrowUsageError("-RawMessage needs the envelope: give -Sender and -Recipient.", Sender is null
+                ? nameof(Sender) : nameof(Recipient));
         byte[]? bytes = RawMessageContent.ToBytes(RawMessage);
         if (bytes is null)
             return Invalid(new ArgumentException("-RawMessage takes a string, lines of text or a byte array.",
@@ -94,7 +100,8 @@ public sealed partial class SendSmtpMessageCommand
         {
             return Invalid(invalid, RawMessage!);
         }
-        return new OutgoingMessage(envelope, SmtpContent.FromBytes(bytes), RawMessageContent.FindMessageId(bytes), bytes.Length, RawMessage!);
+        return new OutgoingMessage(envelope, SmtpContent.FromBytes(bytes), RawMessageContent.FindMessageId(bytes),
+            bytes.Length, RawMessage!);
     }
 
     /// <summary>The .eml file as a message to send, or the error that says why it cannot be read.</summary>

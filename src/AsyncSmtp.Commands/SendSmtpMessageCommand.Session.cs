@@ -81,7 +81,8 @@ public sealed partial class SendSmtpMessageCommand
     /// meanwhile go to <paramref name="outputs"/>, in order, followed by this message's error if it was
     /// refused at once; its own result comes with a later message or at the end of the pipeline.
     /// </summary>
-    private async Task SendAsync(SmtpSession session, OutgoingMessage message, List<object> outputs, CancellationToken cancellationToken)
+    private async Task SendAsync(SmtpSession session, OutgoingMessage message, List<object> outputs,
+        CancellationToken cancellationToken)
     {
         message = await _dsn.ApplyAsync(session, message, WriteWarningAsync).ConfigureAwait(false);
         var progress = new UploadProgress(this, message);
@@ -132,8 +133,10 @@ public sealed partial class SendSmtpMessageCommand
             _confirmed++;
             var result = entry.Submission.Result.Result;
             MessageErrors.AddRecipientRefusals(outputs, result.RefusedRecipients);
-            outputs.Add(new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
-                result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(), result.Response.Message,
+            outputs.Add(
+                new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
+                result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(),
+                    result.Response.Message,
                 entry.Session.SmtpServer, entry.Session.Port, result.MessageSize, entry.Clock.Elapsed));
         }
     }
@@ -156,7 +159,8 @@ public sealed partial class SendSmtpMessageCommand
         outputs.Clear();
         var record = SmtpErrorMapper.ToErrorRecord(lost, session.Endpoint, SmtpErrorIds.ServerDisconnected);
         record.ErrorDetails = new ErrorDetails(
-            $"{record.ErrorDetails?.Message ?? lost.Message} {_confirmed} message(s) of this run were confirmed by the server.");
+            $"{record.ErrorDetails?.Message ?? lost.Message} {_confirmed} message(s) of this run were confirmed by " +
+                $"the server.");
         return Terminate(record);
     }
 }

@@ -10,7 +10,8 @@ namespace AsyncSmtp.Commands;
 /// One result or one error per message; a refused message does not stop the pipeline, a dead
 /// connection does.
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "SmtpMessage", DefaultParameterSetName = ConnectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Send, "SmtpMessage", DefaultParameterSetName = ConnectSet, SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SmtpSendResult))]
 public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMessageContentParameters
 {
@@ -166,7 +167,8 @@ public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMess
     {
         _inputSeen = true;
         if (TakePipedFile()) return Task.CompletedTask;
-        // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before here.
+        // The parameter set is only certain once the first pipeline object is bound (a piped session), so not before
+        // here.
         // A piped session can also land in -Message (it takes any object) while the default, one-shot set is chosen.
         var session = IsOneShot ? PSObjectValue.Unwrap(Message) as SmtpSession : Session;
         if (session is null && _oneShotOptions is null)

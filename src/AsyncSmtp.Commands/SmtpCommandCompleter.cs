@@ -20,7 +20,8 @@ public sealed class SmtpCommandCompleter : IArgumentCompleter
         ("ETRN", "Asks the server to flush its queue for a domain"),
     };
 
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName,
+        string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         string typed = wordToComplete.Trim('\'', '"');

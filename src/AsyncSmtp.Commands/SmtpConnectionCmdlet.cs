@@ -101,7 +101,8 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
         {
             Host = host,
             Port = Port,
-            TlsMode = UseTls ? SmtpTlsMode.Implicit : StartTls ? SmtpTlsMode.StartTls : NoTls ? SmtpTlsMode.None : SmtpTlsMode.Opportunistic,
+            TlsMode = UseTls ? SmtpTlsMode.Implicit : StartTls ? SmtpTlsMode.StartTls : NoTls ? SmtpTlsMode.None
+                : SmtpTlsMode.Opportunistic,
             UnixSocketPath = UnixSocket,
             SourceAddress = SourceAddress,
             LocalHostName = LocalHostName,
@@ -111,7 +112,8 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
             AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             AuthMechanisms = AuthenticationMethod?.Select(ParseMechanism).ToArray(),
         };
-        if (ClientCertificate is not null) options.ClientCertificates = new X509CertificateCollection { ClientCertificate };
+        if (ClientCertificate is not null)
+            options.ClientCertificates = new X509CertificateCollection { ClientCertificate };
         if (tokenSource is not null)
         {
             options.Credential = new NetworkCredential(Credential?.UserName ?? UserName, string.Empty);
@@ -119,14 +121,16 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
         }
         else if (Credential is not null)
         {
-            // Not GetNetworkCredential(): it splits "user@domain" and "domain\user", and SMTP logs in with the whole name.
+            // Not GetNetworkCredential(): it splits "user@domain" and "domain\user", and SMTP logs in with the whole
+            // name.
             options.Credential = new NetworkCredential(Credential.UserName, Credential.Password);
         }
         return options;
     }
 
     /// <summary>The one-shot connection, opened on first use; a failure to connect ends the cmdlet.</summary>
-    protected async Task<SmtpSession> GetOneShotSessionAsync(SmtpClientOptions options, string smtpServer, CancellationToken cancellationToken)
+    protected async Task<SmtpSession> GetOneShotSessionAsync(SmtpClientOptions options, string smtpServer,
+        CancellationToken cancellationToken)
     {
         if (_oneShot is not null) return _oneShot;
         _oneShot = await OpenSessionAsync(options, smtpServer, cancellationToken).ConfigureAwait(false);
@@ -134,7 +138,8 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
     }
 
     /// <summary>Connects; a failure is terminating, with the error of its stage.</summary>
-    protected async Task<SmtpSession> OpenSessionAsync(SmtpClientOptions options, string smtpServer, CancellationToken cancellationToken)
+    protected async Task<SmtpSession> OpenSessionAsync(SmtpClientOptions options, string smtpServer,
+        CancellationToken cancellationToken)
     {
         try
         {

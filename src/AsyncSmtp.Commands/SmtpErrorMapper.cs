@@ -81,10 +81,12 @@ internal static class SmtpErrorMapper
         SmtpHeloException => SmtpErrorIds.HeloFailed,
         SmtpAuthenticationException => SmtpErrorIds.AuthenticationFailed,
         SmtpUnencryptedAuthenticationException => SmtpErrorIds.UnencryptedAuthenticationRefused,
-        SmtpSenderRefusedException refused => IsSizeRefusal(refused) ? SmtpErrorIds.MessageTooLarge : SmtpErrorIds.SenderRejected,
+        SmtpSenderRefusedException refused =>
+            IsSizeRefusal(refused) ? SmtpErrorIds.MessageTooLarge : SmtpErrorIds.SenderRejected,
         SmtpRecipientRefusedException => SmtpErrorIds.RecipientRejected,
         SmtpRecipientsRefusedException => SmtpErrorIds.RecipientsRejected,
-        SmtpDataException refused => IsSizeRefusal(refused) ? SmtpErrorIds.MessageTooLarge : SmtpErrorIds.MessageRejected,
+        SmtpDataException refused =>
+            IsSizeRefusal(refused) ? SmtpErrorIds.MessageTooLarge : SmtpErrorIds.MessageRejected,
         SmtpMessageTooLargeException => SmtpErrorIds.MessageTooLarge,
         SmtpProtocolException => SmtpErrorIds.ProtocolError,
         SmtpArgumentException => SmtpErrorIds.InvalidArgument,
@@ -93,19 +95,25 @@ internal static class SmtpErrorMapper
         _ => fallback,
     };
 
-    /// <summary>552 (RFC 1870 "exceeds fixed maximum"), X.3.4 "too big for system" or X.2.3 "exceeds administrative limit".</summary>
+    /// <summary>
+    /// 552 (RFC 1870 "exceeds fixed maximum"), X.3.4 "too big for system" or X.2.3 "exceeds administrative limit".
+    /// </summary>
     private static bool IsSizeRefusal(SmtpException refusal) =>
-        refusal.Code == 552 || refusal.EnhancedStatusCode is { } code && (code.EndsWith(".3.4", StringComparison.Ordinal) || code.EndsWith(".2.3", StringComparison.Ordinal));
+        refusal.Code == 552 || refusal.EnhancedStatusCode is { } code
+            && (code.EndsWith(".3.4", StringComparison.Ordinal) || code.EndsWith(".2.3", StringComparison.Ordinal));
 
     private static ErrorCategory CategoryOf(string errorId) => errorId switch
     {
         SmtpErrorIds.ConnectFailed or SmtpErrorIds.ServerDisconnected => ErrorCategory.ConnectionError,
         SmtpErrorIds.ConnectTimeout or SmtpErrorIds.ReadTimeout => ErrorCategory.OperationTimeout,
-        SmtpErrorIds.TlsFailed or SmtpErrorIds.StartTlsNotSupported or SmtpErrorIds.UnencryptedAuthenticationRefused => ErrorCategory.SecurityError,
+        SmtpErrorIds.TlsFailed or SmtpErrorIds.StartTlsNotSupported or SmtpErrorIds.UnencryptedAuthenticationRefused =>
+            ErrorCategory.SecurityError,
         SmtpErrorIds.HeloFailed or SmtpErrorIds.ProtocolError => ErrorCategory.ProtocolError,
-        SmtpErrorIds.AuthenticationFailed or SmtpErrorIds.AuthenticationNotSupported => ErrorCategory.AuthenticationError,
+        SmtpErrorIds.AuthenticationFailed or SmtpErrorIds.AuthenticationNotSupported =>
+            ErrorCategory.AuthenticationError,
         SmtpErrorIds.SenderRejected => ErrorCategory.PermissionDenied,
-        SmtpErrorIds.RecipientRejected or SmtpErrorIds.RecipientsRejected or SmtpErrorIds.InvalidArgument => ErrorCategory.InvalidArgument,
+        SmtpErrorIds.RecipientRejected or SmtpErrorIds.RecipientsRejected or SmtpErrorIds.InvalidArgument =>
+            ErrorCategory.InvalidArgument,
         SmtpErrorIds.MessageRejected => ErrorCategory.InvalidData,
         SmtpErrorIds.MessageTooLarge => ErrorCategory.LimitsExceeded,
         SmtpErrorIds.ExtensionNotSupported => ErrorCategory.NotImplemented,

@@ -8,7 +8,8 @@ namespace AsyncSmtp;
 /// </summary>
 public sealed class SmtpSendResult
 {
-    internal SmtpSendResult(string? messageId, string sender, string[] recipients, IReadOnlyList<SmtpRejectedRecipient> rejectedRecipients,
+    internal SmtpSendResult(string? messageId, string sender, string[] recipients,
+        IReadOnlyList<SmtpRejectedRecipient> rejectedRecipients,
         string response, string smtpServer, int port, long size, TimeSpan elapsed,
         DeliveryStatus status = DeliveryStatus.Accepted, int attempts = 1)
     {

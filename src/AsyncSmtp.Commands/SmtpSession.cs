@@ -90,7 +90,8 @@ public sealed class SmtpSession : IDisposable
     internal string Endpoint => Port == 0 ? SmtpServer : FormatEndpoint(SmtpServer, Port);
 
     internal static string FormatEndpoint(string host, int port) =>
-        host.IndexOf(':') >= 0 && !host.StartsWith("[", StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+        host.IndexOf(':') >= 0 && !host.StartsWith("[", StringComparison.Ordinal) ? $"[{host}]:{port}"
+            : $"{host}:{port}";
 
     /// <summary>The engine client the cmdlets work through.</summary>
     internal SmtpClient Client => _client;

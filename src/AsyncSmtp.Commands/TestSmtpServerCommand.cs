@@ -139,7 +139,8 @@ public sealed class TestSmtpServerCommand : AsyncPSCmdlet
         var progress = new ServerCheckProgress(this);
         try
         {
-            if (ParameterSetName == DomainSet) await CheckDomainAsync(progress, cancellationToken).ConfigureAwait(false);
+            if (ParameterSetName == DomainSet)
+                await CheckDomainAsync(progress, cancellationToken).ConfigureAwait(false);
             else await CheckServersAsync(SmtpServer, progress, cancellationToken).ConfigureAwait(false);
         }
         finally

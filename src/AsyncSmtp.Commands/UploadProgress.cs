@@ -42,6 +42,8 @@ internal sealed class UploadProgress : IProgress<long>
     public void Complete()
     {
         if (!_shown) return;
-        _cmdlet.PostProgress(new ProgressRecord(ActivityId, "Sending message", _message.Describe()) { RecordType = ProgressRecordType.Completed });
+        _cmdlet.PostProgress(
+            new ProgressRecord(ActivityId, "Sending message",
+            _message.Describe()) { RecordType = ProgressRecordType.Completed });
     }
 }

@@ -3,7 +3,9 @@ namespace AsyncSmtp.Mime;
 /// <summary>Turns typed addresses into MimeKit addresses and MimeKit mailboxes into envelope addresses.</summary>
 internal static class Addresses
 {
-    /// <summary>Parses strings that are each one address or a comma list; <paramref name="what"/> names the source in errors.</summary>
+    /// <summary>
+    /// Parses strings that are each one address or a comma list; <paramref name="what"/> names the source in errors.
+    /// </summary>
     public static InternetAddressList ParseList(IEnumerable<string>? values, string what)
     {
         var result = new InternetAddressList();
@@ -42,7 +44,8 @@ internal static class Addresses
         }
         catch (ArgumentException)
         {
-            throw new SmtpArgumentException($"Invalid address in {what}: '{mailbox.Address}' has an invalid international domain.", what);
+            throw new SmtpArgumentException(
+                $"Invalid address in {what}: '{mailbox.Address}' has an invalid international domain.", what);
         }
     }
 
@@ -56,14 +59,17 @@ internal static class Addresses
         return true;
     }
 
-    /// <summary>Security rule 1: an address never carries a control character (a line break would start a command).</summary>
+    /// <summary>
+    /// Security rule 1: an address never carries a control character (a line break would start a command).
+    /// </summary>
     public static void RequireNoControlCharacter(string text, string what)
     {
         for (var i = 0; i < text.Length; i++)
         {
             if (text[i] < 0x20 || text[i] == 0x7F)
                 throw new SmtpArgumentException(
-                    $"Invalid address in {what}: '{text}' contains a control character (0x{(int)text[i]:X2}) at position {i}.", what);
+                    $"Invalid address in {what}: '{text}' contains a control character (0x{(int)text[i]:X2}) at " +
+                        $"position {i}.", what);
         }
     }
 

@@ -2,7 +2,9 @@ using System.Text;
 
 namespace AsyncSmtp.Mime;
 
-/// <summary>Adds the user's extra headers after checking that none of them can break or contradict the message.</summary>
+/// <summary>
+/// Adds the user's extra headers after checking that none of them can break or contradict the message.
+/// </summary>
 internal static class CustomHeaders
 {
     // Set by their own parameters: a second From or To from a header would make the message ambiguous.
@@ -50,11 +52,17 @@ internal static class CustomHeaders
     private static void CheckName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Any(c => c <= ' ' || c >= 0x7F || c == ':'))
-            throw new SmtpArgumentException($"'{name}' is not a valid header name (printable ASCII without ':' or spaces).", "Header");
+            throw new SmtpArgumentException(
+                $"'{name}' is not a valid header name (printable ASCII without ':' or spaces).", "Header");
         if (_ownParameter.Contains(name))
-            throw new SmtpArgumentException($"The {name} header cannot be set as an extra header: use the {name.Replace("-", string.Empty)} parameter.", "Header");
-        if (name.Equals("MIME-Version", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
-            throw new SmtpArgumentException($"The {name} header cannot be set as an extra header: the MIME structure comes from the body and attachment parameters.", "Header");
+            throw new SmtpArgumentException(
+                $"The {name} header cannot be set as an extra header: use the {name.Replace("-", string.Empty)} " +
+                $"parameter.", "Header");
+        if (name.Equals("MIME-Version", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            throw new SmtpArgumentException(
+                $"The {name} header cannot be set as an extra header: the MIME structure comes from the body and " +
+                $"attachment parameters.", "Header");
     }
 
     private static void CheckValue(string name, string? value)
@@ -62,6 +70,7 @@ internal static class CustomHeaders
         if (value is null)
             throw new SmtpArgumentException($"The {name} header has no value.", "Header");
         if (value.Any(c => (c < ' ' && c != '\t') || c == 0x7F))
-            throw new SmtpArgumentException($"The {name} header's value contains a line break or another control character.", "Header");
+            throw new SmtpArgumentException(
+                $"The {name} header's value contains a line break or another control character.", "Header");
     }
 }

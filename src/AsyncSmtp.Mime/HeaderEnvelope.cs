@@ -19,20 +19,24 @@ internal static class HeaderEnvelope
         if (mailboxes.Count != 1)
         {
             throw new SmtpArgumentException(
-                $"The envelope sender is taken from the {name} header, which must hold exactly one mailbox (it holds {mailboxes.Count}); give the sender explicitly.",
+                $"The envelope sender is taken from the {name} header, which must hold exactly one mailbox (it holds " +
+                    $"{mailboxes.Count}); give the sender explicitly.",
                 "Sender");
         }
 
         return Addresses.ToEnvelopeAddress(mailboxes[0], name);
     }
 
-    /// <summary>The mailboxes for RCPT TO, groups expanded, in header order (duplicates are removed by the caller).</summary>
+    /// <summary>
+    /// The mailboxes for RCPT TO, groups expanded, in header order (duplicates are removed by the caller).
+    /// </summary>
     public static IEnumerable<string> Recipients(MimeMessage message)
     {
         var ids = IsResent(message.Headers)
             ? new[] { HeaderId.ResentTo, HeaderId.ResentCc, HeaderId.ResentBcc }
             : new[] { HeaderId.To, HeaderId.Cc, HeaderId.Bcc };
-        return ids.SelectMany(id => Mailboxes(message.Headers, id).Select(m => Addresses.ToEnvelopeAddress(m, id.ToHeaderName())));
+        return ids.SelectMany(id =>
+            Mailboxes(message.Headers, id).Select(m => Addresses.ToEnvelopeAddress(m, id.ToHeaderName())));
     }
 
     /// <summary>
@@ -61,21 +65,25 @@ internal static class HeaderEnvelope
         if (blocks > 1)
         {
             throw new SmtpArgumentException(
-                $"The message has multiple Resent blocks ({blocks}): the envelope cannot be taken from its headers; give the sender and recipients explicitly.",
+                $"The message has multiple Resent blocks ({blocks}): the envelope cannot be taken from its headers; " +
+                    $"give the sender and recipients explicitly.",
                 "Message");
         }
 
         return blocks == 1;
     }
 
-    /// <summary>Every mailbox in every header with this id; an unparsable header is an error, not an empty list.</summary>
+    /// <summary>
+    /// Every mailbox in every header with this id; an unparsable header is an error, not an empty list.
+    /// </summary>
     private static IEnumerable<MailboxAddress> Mailboxes(HeaderList headers, HeaderId id)
     {
         foreach (var header in headers)
         {
             if (header.Id != id || string.IsNullOrWhiteSpace(header.Value)) continue;
             if (!InternetAddressList.TryParse(MimeOptions.Lenient, header.RawValue, out var list))
-                throw new SmtpArgumentException($"The {header.Field} header holds no valid address: '{header.Value}'.", header.Field);
+                throw new SmtpArgumentException($"The {header.Field} header holds no valid address: '{header.Value}'.",
+                    header.Field);
             foreach (var mailbox in list.Mailboxes) yield return mailbox;
         }
     }

@@ -80,7 +80,9 @@ internal static class MessageBuilder
     private static MimeEntity BuildBody(SmtpMessageSpec spec, Encoding charset, IReadOnlyList<MimePart> inline)
     {
         if (spec.HtmlBody is not null && spec.BodyAsHtml)
-            throw new SmtpArgumentException("BodyAsHtml and HtmlBody cannot be combined: HtmlBody is the HTML alternative of a plain-text Body.", "HtmlBody");
+            throw new SmtpArgumentException(
+                "BodyAsHtml and HtmlBody cannot be combined: HtmlBody is the HTML alternative of a plain-text Body.",
+                "HtmlBody");
         string? html = spec.BodyAsHtml ? spec.Body ?? string.Empty : spec.HtmlBody;
         if (html is null)
         {

@@ -9,7 +9,9 @@ internal static class MimeOptions
     /// <summary>For addresses typed by users: no address without a domain, no trailing garbage.</summary>
     public static readonly ParserOptions StrictAddresses = CreateStrictAddresses();
 
-    /// <summary>For messages read from files or bytes: MimeKit's tolerant defaults, as mail in the wild needs.</summary>
+    /// <summary>
+    /// For messages read from files or bytes: MimeKit's tolerant defaults, as mail in the wild needs.
+    /// </summary>
     public static readonly ParserOptions Lenient = ParserOptions.Default.Clone();
 
     private static readonly FormatOptions _transmit = CreateFormat(hideBcc: true, international: false);

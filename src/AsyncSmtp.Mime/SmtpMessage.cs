@@ -28,7 +28,9 @@ public sealed class SmtpMessage
     /// <summary>The From mailbox(es), formatted ("Name &lt;addr&gt;" or the bare address); null when absent.</summary>
     public string? From => _message.From.Count == 0 ? null : string.Join(", ", AddressDisplay.Format(_message.From));
 
-    /// <summary>The To addresses, formatted for people: "Name &lt;addr&gt;" (quoted only when needed) or the bare address.</summary>
+    /// <summary>
+    /// The To addresses, formatted for people: "Name &lt;addr&gt;" (quoted only when needed) or the bare address.
+    /// </summary>
     public string[] To => AddressDisplay.Format(_message.To);
 
     public string[] Cc => AddressDisplay.Format(_message.Cc);
@@ -49,7 +51,10 @@ public sealed class SmtpMessage
     /// </summary>
     public bool ReadsFiles => _files.Count > 0;
 
-    /// <summary>Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing. Measured once, on first use, without buffering the message.</summary>
+    /// <summary>
+    /// Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing. Measured once, on first use, without buffering the
+    /// message.
+    /// </summary>
     public long Size
     {
         get
@@ -104,9 +109,12 @@ public sealed class SmtpMessage
     /// recipient can be found.
     /// </summary>
     /// <param name="sender">Overrides the header sender; "" or "&lt;&gt;" is the null reverse path (bounces).</param>
-    /// <param name="recipients">Override the header recipients when not empty; each is one address (<see cref="EnvelopeAddress"/>).</param>
+    /// <param name="recipients">
+    /// Override the header recipients when not empty; each is one address (<see cref="EnvelopeAddress"/>).
+    /// </param>
     /// <param name="notify">DSN NOTIFY for every recipient.</param>
-    public SmtpEnvelope CreateEnvelope(string? sender = null, IEnumerable<string>? recipients = null, SmtpNotify notify = SmtpNotify.Default)
+    public SmtpEnvelope CreateEnvelope(string? sender = null, IEnumerable<string>? recipients = null,
+        SmtpNotify notify = SmtpNotify.Default)
     {
         var envelopeSender = sender is null ? HeaderEnvelope.Sender(_message) : EnvelopeAddress.Sender(sender);
         var explicitRecipients = recipients?.ToList();
@@ -115,21 +123,27 @@ public sealed class SmtpMessage
             : HeaderEnvelope.Recipients(_message);
         var unique = addresses.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (unique.Count == 0)
-            throw new SmtpArgumentException("The message has no recipients: no To, Cc or Bcc header and no recipient given.", "Recipient");
+            throw new SmtpArgumentException(
+                "The message has no recipients: no To, Cc or Bcc header and no recipient given.", "Recipient");
 
         return new SmtpEnvelope(envelopeSender, unique.Select(a => new SmtpRecipient(a, notify)))
         {
-            RequireSmtpUtf8 = _international || !Addresses.IsAscii(envelopeSender) || unique.Any(a => !Addresses.IsAscii(a)),
+            RequireSmtpUtf8 = _international || !Addresses.IsAscii(envelopeSender)
+                || unique.Any(a => !Addresses.IsAscii(a)),
         };
     }
 
-    /// <summary>The content as sent: CRLF, Bcc and Resent-Bcc never transmitted, streamed from MimeKit; Length is <see cref="Size"/>.</summary>
+    /// <summary>
+    /// The content as sent: CRLF, Bcc and Resent-Bcc never transmitted, streamed from MimeKit; Length is
+    /// <see cref="Size"/>.
+    /// </summary>
     public SmtpContent CreateContent() => SmtpContent.FromMeasuredWriter(WriteAsync, () => Size);
 
     public override string ToString()
     {
         var recipients = To.Concat(Cc).Concat(Bcc).ToList();
-        return $"\"{Subject}\" from {From ?? "(no From)"} to {(recipients.Count == 0 ? "(no recipients)" : string.Join(", ", recipients))}";
+        return $"\"{Subject}\" from {From ?? "(no From)"} to " +
+            $"{(recipients.Count == 0 ? "(no recipients)" : string.Join(", ", recipients))}";
     }
 
     private async Task WriteAsync(Stream destination, CancellationToken cancellationToken)
@@ -138,7 +152,8 @@ public sealed class SmtpMessage
         try
         {
             // Straight into the engine's body stream, which buffers and encodes; only asynchronous writes reach it.
-            await _message.WriteToAsync(MimeOptions.Transmit(_international), destination, cancellationToken).ConfigureAwait(false);
+            await _message.WriteToAsync(MimeOptions.Transmit(_international), destination,
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -2,10 +2,15 @@ using System.Text;
 
 namespace AsyncSmtp.Mime;
 
-/// <summary>Makes <see cref="SmtpMessage"/> objects: built from parameters, read from an .eml file or from raw bytes.</summary>
+/// <summary>
+/// Makes <see cref="SmtpMessage"/> objects: built from parameters, read from an .eml file or from raw bytes.
+/// </summary>
 public static class SmtpMessageFactory
 {
-    /// <summary>Builds a message. Bad addresses, header names or values: SmtpArgumentException. Missing attachment: FileNotFoundException.</summary>
+    /// <summary>
+    /// Builds a message. Bad addresses, header names or values: SmtpArgumentException. Missing attachment:
+    /// FileNotFoundException.
+    /// </summary>
     public static SmtpMessage Create(SmtpMessageSpec spec)
     {
         var (message, files) = MessageBuilder.Build(spec);
@@ -31,11 +36,14 @@ public static class SmtpMessageFactory
         }
     }
 
-    /// <summary>Reads a raw message (RFC 5322 bytes). The array is used in place, not copied: do not change it afterwards.</summary>
+    /// <summary>
+    /// Reads a raw message (RFC 5322 bytes). The array is used in place, not copied: do not change it afterwards.
+    /// </summary>
     public static SmtpMessage Parse(byte[] raw)
     {
         if (raw is null) throw new ArgumentNullException(nameof(raw));
-        return new SmtpMessage(ParseMessage(new MemoryStream(raw, writable: false), "The raw message", "RawMessage"), Array.Empty<ReopenableFileStream>());
+        return new SmtpMessage(ParseMessage(new MemoryStream(raw, writable: false), "The raw message", "RawMessage"),
+            Array.Empty<ReopenableFileStream>());
     }
 
     /// <summary>Reads a raw message given as text (encoded as UTF-8).</summary>

@@ -8,7 +8,9 @@ public sealed class SmtpMessageSpec
     /// <summary>Required: one mailbox, "Name &lt;addr&gt;" or a bare address.</summary>
     public string? From { get; set; }
 
-    /// <summary>Each string is one address or a comma-separated list ("Name &lt;addr&gt;" allowed, groups too).</summary>
+    /// <summary>
+    /// Each string is one address or a comma-separated list ("Name &lt;addr&gt;" allowed, groups too).
+    /// </summary>
     public string[]? To { get; set; }
 
     public string[]? Cc { get; set; }

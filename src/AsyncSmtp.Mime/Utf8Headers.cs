@@ -1,6 +1,8 @@
 namespace AsyncSmtp.Mime;
 
-/// <summary>Decides whether the transmitted headers carry UTF-8 addresses, which only SMTPUTF8 allows (RFC 6531/6532).</summary>
+/// <summary>
+/// Decides whether the transmitted headers carry UTF-8 addresses, which only SMTPUTF8 allows (RFC 6531/6532).
+/// </summary>
 internal static class Utf8Headers
 {
     // Bcc and Resent-Bcc are hidden on the wire, so they are not listed.

@@ -2,7 +2,9 @@ namespace AsyncSmtp.Client.Delivery;
 
 internal static class Cancellable
 {
-    /// <summary>Waits for <paramref name="task"/>, or throws when the token is cancelled first (no registration left).</summary>
+    /// <summary>
+    /// Waits for <paramref name="task"/>, or throws when the token is cancelled first (no registration left).
+    /// </summary>
     public static async Task WaitAsync(Task task, CancellationToken cancellationToken)
     {
         if (!cancellationToken.CanBeCanceled || task.IsCompleted)

@@ -2,7 +2,9 @@ using System.Diagnostics;
 
 namespace AsyncSmtp.Client.Delivery;
 
-/// <summary>One message on its way through <see cref="SmtpDelivery"/>: what is left to send, what happened so far.</summary>
+/// <summary>
+/// One message on its way through <see cref="SmtpDelivery"/>: what is left to send, what happened so far.
+/// </summary>
 internal sealed class DeliveryWork
 {
     /// <summary>Not a message: tells an idle connection to send the end of data it holds.</summary>

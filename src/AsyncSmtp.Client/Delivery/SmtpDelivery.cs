@@ -56,7 +56,9 @@ public sealed class SmtpDelivery : IDisposable
         get { lock (_gate) return _stoppedBy; }
     }
 
-    /// <summary>How many connections may be open now: the maximum, lowered by each throttling reply (at least 1).</summary>
+    /// <summary>
+    /// How many connections may be open now: the maximum, lowered by each throttling reply (at least 1).
+    /// </summary>
     public int ConnectionLimit
     {
         get { lock (_gate) return _connectionLimit; }
@@ -105,7 +107,9 @@ public sealed class SmtpDelivery : IDisposable
         else GiveUp(work);
     }
 
-    /// <summary>No more messages will be added: connections send what they hold, and close once all is settled.</summary>
+    /// <summary>
+    /// No more messages will be added: connections send what they hold, and close once all is settled.
+    /// </summary>
     public void Complete() => _queue.CompleteInput();
 
     /// <summary>The next outcome in order if it is known, without waiting.</summary>

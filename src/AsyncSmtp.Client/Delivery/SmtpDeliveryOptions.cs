@@ -18,7 +18,9 @@ public sealed class SmtpDeliveryOptions
     /// <summary>Where outcomes are recorded and from which earlier runs' outcomes are read; null for none.</summary>
     public DeliveryJournal? Journal { get; set; }
 
-    /// <summary>The identifier of a failure in the journal (the cmdlets use their ErrorIds); default its type name.</summary>
+    /// <summary>
+    /// The identifier of a failure in the journal (the cmdlets use their ErrorIds); default its type name.
+    /// </summary>
     public Func<Exception, string>? ErrorIdOf { get; set; }
 
     /// <summary>

@@ -1,6 +1,8 @@
 namespace AsyncSmtp.Client;
 
-/// <summary>An argument was refused before anything was written: a control character, a malformed value, conflicting options.</summary>
+/// <summary>
+/// An argument was refused before anything was written: a control character, a malformed value, conflicting options.
+/// </summary>
 public sealed class SmtpArgumentException : SmtpCommandException
 {
     /// <summary>

@@ -33,5 +33,6 @@ public abstract class SmtpException : Exception
     /// <summary>The reply was 4xx: the same request may succeed later.</summary>
     public bool IsTransient => Response?.IsTransient ?? false;
 
-    internal static string Describe(string what, SmtpResponse response) => $"{what}: {response.Code} {response.Message}";
+    internal static string Describe(string what, SmtpResponse response) =>
+        $"{what}: {response.Code} {response.Message}";
 }

@@ -7,7 +7,8 @@ public sealed class SmtpRecipientsRefusedException : SmtpCommandException
     /// Raised when no recipient was left to send DATA for; <paramref name="refusals"/> holds each refusal.
     /// </summary>
     public SmtpRecipientsRefusedException(IReadOnlyList<SmtpRecipientRefusedException> refusals)
-        : base($"All {refusals.Count} recipient(s) refused: " + string.Join("; ", refusals.Select(r => $"<{r.Recipient}> {r.Code} {r.ServerMessage}")),
+        : base($"All {refusals.Count} recipient(s) refused: "
+            + string.Join("; ", refusals.Select(r => $"<{r.Recipient}> {r.Code} {r.ServerMessage}")),
                refusals.Count > 0 ? refusals[refusals.Count - 1].Response : null)
     {
         Refusals = refusals;

@@ -5,5 +5,6 @@ public sealed class SmtpStartTlsNotSupportedException : SmtpNotSupportedExceptio
 {
     /// <summary>Raised instead of going on in plaintext when TLS was required.</summary>
     public SmtpStartTlsNotSupportedException()
-        : base("STARTTLS", "STARTTLS extension not supported by server; the connection was closed without sending anything.") { }
+        : base("STARTTLS",
+            "STARTTLS extension not supported by server; the connection was closed without sending anything.") { }
 }

@@ -5,5 +5,6 @@ public sealed class SmtpUnencryptedAuthenticationException : SmtpCommandExceptio
 {
     /// <summary>Raised instead of sending a password or token where anyone on the path could read it.</summary>
     public SmtpUnencryptedAuthenticationException()
-        : base("Refusing to send credentials over an unencrypted connection; use TLS, or allow it explicitly (AllowUnencryptedAuthentication).") { }
+        : base("Refusing to send credentials over an unencrypted connection; use TLS, or allow it explicitly " +
+            "(AllowUnencryptedAuthentication).") { }
 }

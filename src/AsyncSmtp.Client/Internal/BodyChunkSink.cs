@@ -5,4 +5,5 @@ namespace AsyncSmtp.Client.Internal;
 /// free bytes before <paramref name="offset"/>, so a sink can put a command in front of the data and
 /// send both in one write.
 /// </summary>
-internal delegate Task BodyChunkSink(byte[] buffer, int offset, int count, bool isLast, CancellationToken cancellationToken);
+internal delegate Task BodyChunkSink(byte[] buffer, int offset, int count, bool isLast,
+    CancellationToken cancellationToken);

@@ -10,16 +10,21 @@ internal static class CommandGuard
         {
             char c = value[i];
             if (c < 0x20 || c == 0x7f)
-                throw new SmtpArgumentException($"{argumentName} contains a control character (0x{(int)c:X2}) at position {i}; nothing was sent.", argumentName);
+                throw new SmtpArgumentException(
+                    $"{argumentName} contains a control character (0x{(int)c:X2}) at position {i}; nothing was sent.",
+                    argumentName);
         }
     }
 
-    /// <summary>An address goes between angle brackets: it may not carry brackets or control characters of its own.</summary>
+    /// <summary>
+    /// An address goes between angle brackets: it may not carry brackets or control characters of its own.
+    /// </summary>
     public static void RequireAddress(string address, string argumentName)
     {
         RequireSafe(address, argumentName);
         if (address.IndexOf('<') >= 0 || address.IndexOf('>') >= 0)
-            throw new SmtpArgumentException($"{argumentName} '{address}' must be a bare address without angle brackets.", argumentName);
+            throw new SmtpArgumentException(
+                $"{argumentName} '{address}' must be a bare address without angle brackets.", argumentName);
     }
 
     public static bool IsAscii(string value)

@@ -40,7 +40,9 @@ internal sealed class DotStuffingStream : Stream
     /// <summary>Encoded bytes handed to the sink (with the terminator for DATA).</summary>
     public long BytesOut { get; private set; }
 
-    /// <summary>The message's size as SIZE counts it (RFC 1870): CRLF line endings, without dot-stuffing or terminator.</summary>
+    /// <summary>
+    /// The message's size as SIZE counts it (RFC 1870): CRLF line endings, without dot-stuffing or terminator.
+    /// </summary>
     public long MessageSize => BytesOut + _count - _stuffedDots - (_completed && _dotStuff ? 3 : 0);
 
     private long _stuffedDots;
@@ -49,7 +51,11 @@ internal sealed class DotStuffingStream : Stream
     public override bool CanSeek => false;
     public override bool CanWrite => true;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
 
     public override void Write(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("The SMTP body stream is asynchronous: use WriteAsync.");

@@ -22,7 +22,8 @@ internal static class EnvelopeCommands
     {
         var line = new StringBuilder("RCPT TO:<").Append(recipient.Address).Append('>');
         if (recipient.Notify != SmtpNotify.Default) line.Append(" NOTIFY=").Append(Notify(recipient.Notify));
-        if (recipient.OriginalRecipient is not null) line.Append(" ORCPT=rfc822;").Append(XText(recipient.OriginalRecipient));
+        if (recipient.OriginalRecipient is not null)
+            line.Append(" ORCPT=rfc822;").Append(XText(recipient.OriginalRecipient));
         return line.ToString();
     }
 
@@ -34,7 +35,8 @@ internal static class EnvelopeCommands
     {
         if ((notify & SmtpNotify.Never) != 0)
         {
-            if (notify != SmtpNotify.Never) throw new SmtpArgumentException("NOTIFY=NEVER cannot be combined with other notifications.", "Notify");
+            if (notify != SmtpNotify.Never)
+                throw new SmtpArgumentException("NOTIFY=NEVER cannot be combined with other notifications.", "Notify");
             return "NEVER";
         }
         var parts = new List<string>(3);

@@ -29,7 +29,9 @@ internal sealed class IoScope : IDisposable
 
     public CancellationToken Token => _cts.Token;
 
-    /// <summary>While connecting, failures are connect errors; after the greeting, read timeouts and disconnections.</summary>
+    /// <summary>
+    /// While connecting, failures are connect errors; after the greeting, read timeouts and disconnections.
+    /// </summary>
     public bool ConnectPhase { get; set; }
 
     /// <summary>
@@ -61,19 +63,24 @@ internal sealed class IoScope : IDisposable
     private Exception Translate(Exception ex, string activity)
     {
         if (ex is SmtpException) return ex;
-        if (_caller.IsCancellationRequested) return new OperationCanceledException($"Cancelled while {activity}.", ex, _caller);
+        if (_caller.IsCancellationRequested)
+            return new OperationCanceledException($"Cancelled while {activity}.", ex, _caller);
         if (_cts.IsCancellationRequested)
         {
-            string message = $"No answer within {_timeout.TotalSeconds:0.###} s while {activity}; the connection was closed.";
-            return ConnectPhase ? new SmtpConnectTimeoutException(message, ex) : new SmtpReadTimeoutException(message, ex);
+            string message =
+                $"No answer within {_timeout.TotalSeconds:0.###} s while {activity}; the connection was closed.";
+            return ConnectPhase ? new SmtpConnectTimeoutException(message, ex)
+                : new SmtpReadTimeoutException(message, ex);
         }
-        if (ex is AuthenticationException) return new SmtpTlsException($"TLS failed while {activity}: {ex.Message}", ex);
+        if (ex is AuthenticationException)
+            return new SmtpTlsException($"TLS failed while {activity}: {ex.Message}", ex);
         if (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             string message = ex is EndOfStreamException
                 ? $"The server closed the connection while {activity}."
                 : $"The connection failed while {activity}: {ex.Message}";
-            return ConnectPhase ? new SmtpConnectException(message, null, ex) : new SmtpServerDisconnectedException(message, null, ex);
+            return ConnectPhase ? new SmtpConnectException(message, null, ex)
+                : new SmtpServerDisconnectedException(message, null, ex);
         }
         return ex;
     }

@@ -1,6 +1,8 @@
 namespace AsyncSmtp.Client.Internal;
 
-/// <summary>Sizes of content once its line endings are normalised to CRLF (what SIZE= must declare, RFC 1870).</summary>
+/// <summary>
+/// Sizes of content once its line endings are normalised to CRLF (what SIZE= must declare, RFC 1870).
+/// </summary>
 internal static class LineEndings
 {
     /// <summary>The length after bare CR and bare LF become CRLF and a missing final CRLF is added.</summary>

@@ -23,7 +23,8 @@ internal static class LocalHostName
         // RFC 5321 4.1.3: without a usable name, the address literal of our end of the connection.
         return localEndPoint switch
         {
-            IPEndPoint { Address.AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } ip => "[IPv6:" + ip.Address + "]",
+            IPEndPoint { Address.AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } ip =>
+                "[IPv6:" + ip.Address + "]",
             IPEndPoint ip => "[" + ip.Address + "]",
             _ => "localhost",
         };

@@ -85,7 +85,8 @@ internal sealed class ReplyReader
             _end -= _start;
             _start = 0;
         }
-        int read = await Stream.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
+        int read =
+            await Stream.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
         if (read == 0) throw new EndOfStreamException("The server closed the connection.");
         _end += read;
     }
@@ -97,7 +98,8 @@ internal sealed class ReplyReader
         if (contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r') contentLength--;
         // The whole line as a string only for the protocol log or an error: the reply keeps the text after the code.
         LineObserver?.Invoke(_utf8.GetString(buffer, offset, contentLength));
-        if (contentLength < 3 || !IsDigit(buffer[offset]) || !IsDigit(buffer[offset + 1]) || !IsDigit(buffer[offset + 2]))
+        if (contentLength < 3 || !IsDigit(buffer[offset]) || !IsDigit(buffer[offset + 1])
+            || !IsDigit(buffer[offset + 2]))
             throw Malformed(buffer, offset, contentLength);
         int lineCode = (buffer[offset] - '0') * 100 + (buffer[offset + 1] - '0') * 10 + (buffer[offset + 2] - '0');
         if (lineCode < 200 || lineCode > 599)

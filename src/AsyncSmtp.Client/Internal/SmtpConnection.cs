@@ -91,7 +91,9 @@ internal sealed class SmtpConnection
         await WriteAsync(io, buffer, 0, length, activity).ConfigureAwait(false);
     }
 
-    /// <summary>Writes one command line; with <paramref name="secretFrom"/>, what follows that index is logged as asterisks.</summary>
+    /// <summary>
+    /// Writes one command line; with <paramref name="secretFrom"/>, what follows that index is logged as asterisks.
+    /// </summary>
     public async Task WriteCommandAsync(IoScope io, string line, string activity, int secretFrom = -1)
     {
         await ThrowIfUnaskedReplyAsync(io, activity).ConfigureAwait(false);
@@ -144,7 +146,9 @@ internal sealed class SmtpConnection
         }
     }
 
-    /// <summary>Reads one reply. A 421 closes the connection and is thrown as <see cref="SmtpServerDisconnectedException"/>.</summary>
+    /// <summary>
+    /// Reads one reply. A 421 closes the connection and is thrown as <see cref="SmtpServerDisconnectedException"/>.
+    /// </summary>
 #if NET8_0_OR_GREATER
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
@@ -242,13 +246,16 @@ internal sealed class SmtpConnection
     private static SmtpProtocolException UnexpectedData(string activity) =>
         new($"The server sent data nobody asked for before {activity}; the connection was closed.");
 
-    /// <summary>The line and its CRLF into the buffer, logged (security rule 7: a secret as asterisks); returns the length.</summary>
+    /// <summary>
+    /// The line and its CRLF into the buffer, logged (security rule 7: a secret as asterisks); returns the length.
+    /// </summary>
     private int Encode(string line, byte[] buffer, int offset, int secretFrom)
     {
         int length = _utf8.GetBytes(line, 0, line.Length, buffer, offset);
         buffer[offset + length] = (byte)'\r';
         buffer[offset + length + 1] = (byte)'\n';
-        if (_logger is not null) Log(SmtpLogDirection.Client, secretFrom < 0 ? line : line.Substring(0, secretFrom) + "********");
+        if (_logger is not null)
+            Log(SmtpLogDirection.Client, secretFrom < 0 ? line : line.Substring(0, secretFrom) + "********");
         return length + 2;
     }
 }

@@ -4,7 +4,9 @@ using System.Security.Authentication;
 
 namespace AsyncSmtp.Client.Internal;
 
-/// <summary>The byte stream under a client: TCP, a Unix socket, or the caller's socket or stream, optionally wrapped in TLS.</summary>
+/// <summary>
+/// The byte stream under a client: TCP, a Unix socket, or the caller's socket or stream, optionally wrapped in TLS.
+/// </summary>
 internal sealed class SmtpTransport
 {
     private readonly Socket? _socket;
@@ -54,7 +56,8 @@ internal sealed class SmtpTransport
         if (options.ConnectedStream is { } stream) return new SmtpTransport(null, stream);
         if (options.ConnectedSocket is { } given)
         {
-            if (!given.Connected) throw new SmtpConnectException("The socket given in ConnectedSocket is not connected.");
+            if (!given.Connected)
+                throw new SmtpConnectException("The socket given in ConnectedSocket is not connected.");
             return FromSocket(given);
         }
         if (options.UnixSocketPath is { } path)
@@ -84,7 +87,8 @@ internal sealed class SmtpTransport
         if (options.SourceAddress is { } source)
             addresses = addresses.Where(a => a.AddressFamily == source.AddressFamily).ToArray();
         if (addresses.Length == 0)
-            throw new SmtpConnectException($"No address of '{host}' can be reached" + (options.SourceAddress is null ? "." : $" from {options.SourceAddress}."));
+            throw new SmtpConnectException($"No address of '{host}' can be reached"
+                + (options.SourceAddress is null ? "." : $" from {options.SourceAddress}."));
         Exception? last = null;
         foreach (var address in addresses)
         {
@@ -92,7 +96,8 @@ internal sealed class SmtpTransport
             try
             {
                 if (options.SourceAddress is { } bind) socket.Bind(new IPEndPoint(bind, 0));
-                await ConnectSocketAsync(socket, new IPEndPoint(address, options.EffectivePort), cancellationToken).ConfigureAwait(false);
+                await ConnectSocketAsync(socket, new IPEndPoint(address, options.EffectivePort),
+                    cancellationToken).ConfigureAwait(false);
                 return socket;
             }
             catch (SocketException ex) when (!cancellationToken.IsCancellationRequested)
@@ -106,7 +111,8 @@ internal sealed class SmtpTransport
                 throw;
             }
         }
-        throw new SmtpConnectException($"Could not connect to {host}:{options.EffectivePort}: {last!.Message}", null, last);
+        throw new SmtpConnectException($"Could not connect to {host}:{options.EffectivePort}: {last!.Message}", null,
+            last);
     }
 
     private static async Task ConnectSocketAsync(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)

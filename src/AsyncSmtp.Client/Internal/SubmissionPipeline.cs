@@ -34,10 +34,12 @@ internal sealed class SubmissionPipeline
         try
         {
             if (owed.TakeEndOfData() is { } tail)
-                await wire.WriteAsync(io, tail.Array!, tail.Offset, tail.Count, "sending the message").ConfigureAwait(false);
+                await wire.WriteAsync(io, tail.Array!, tail.Offset, tail.Count,
+                    "sending the message").ConfigureAwait(false);
             _owed = null;
             wire.ReplyOwed = false;
-            owed.Complete(await wire.ReadReplyAsync(io, "waiting for the previous message to be accepted").ConfigureAwait(false));
+            owed.Complete(
+                await wire.ReadReplyAsync(io, "waiting for the previous message to be accepted").ConfigureAwait(false));
         }
         catch (Exception ex)
         {

@@ -69,7 +69,8 @@ internal sealed class Transaction
     public void ThrowIfEnvelopeRefused()
     {
         if (_mailReply is { Code: not 250 } refused) throw new SmtpSenderRefusedException(Envelope.Sender, refused);
-        if (_accepted.Count == 0 && _refused.Count == RcptLines.Length) throw new SmtpRecipientsRefusedException(_refused);
+        if (_accepted.Count == 0 && _refused.Count == RcptLines.Length)
+            throw new SmtpRecipientsRefusedException(_refused);
     }
 
     /// <summary>The message was refused (DATA, a chunk or its end): with the recipients refused before that.</summary>
