@@ -17,7 +17,7 @@ function Invoke-Clean([string] $Root) {
 
 function Invoke-ModuleBuild([string] $Root, [string] $Configuration) {
     # CheckNetFramework: also compile against .NET Framework 4.7.2 (see the csproj files).
-    Invoke-Native dotnet build (Join-Path $Root 'AsyncSmtp.sln') -c $Configuration -nologo -v q -p:CheckNetFramework=true
+    Invoke-Native dotnet build (Join-Path $Root 'AsyncSmtp.sln') -c $Configuration -nologo -v q '-p:CheckNetFramework=true'
     $moduleDir = Get-ModuleOutputDir $Root
     Remove-Item -Recurse -Force $moduleDir -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $moduleDir | Out-Null
