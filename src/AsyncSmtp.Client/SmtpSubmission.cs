@@ -12,6 +12,7 @@ public sealed class SmtpSubmission
 {
     private readonly TaskCompletionSource<SmtpTransactionResult>? _verdict;
     private ArraySegment<byte>? _heldEndOfData;
+    private Action<Task<SmtpTransactionResult>>? _whenSettled;
 
     internal SmtpSubmission(Transaction transaction)
     {
@@ -65,8 +66,40 @@ public sealed class SmtpSubmission
     {
         if (final.Code == 250) _verdict?.TrySetResult(Transaction.Result(final));
         else _verdict?.TrySetException(Transaction.Refused(final));
+        RunWhenSettled();
     }
 
-    internal void Fail(Exception error) =>
+    internal void Fail(Exception error)
+    {
         _verdict?.TrySetException(EndOfDataWritten ? SmtpDeliveryUncertainException.After(error) : error);
+        RunWhenSettled();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> exactly once with <see cref="Result"/> when it has completed: now if it
+    /// has, else on the thread that completes it, inside the read that brought the final reply. For the engine's
+    /// own code only (it must not call back into the client); a continuation on <see cref="Result"/> runs on the
+    /// thread pool instead, a thread hop per message.
+    /// </summary>
+    internal void WhenSettled(Action<Task<SmtpTransactionResult>> action)
+    {
+        Interlocked.Exchange(ref _whenSettled, action);
+        if (Result.IsCompleted) RunWhenSettled();
+    }
+
+    // Whichever comes second, the verdict or WhenSettled, finds the action here; the exchange makes it run once.
+    private void RunWhenSettled()
+    {
+        var action = Interlocked.Exchange(ref _whenSettled, null);
+        if (action is null) return;
+        try
+        {
+            action(Result);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The delivery journal could not be written. It must not break the read that is running here, and the
+            // verdict is in Result whatever the journal says; as a continuation, this failure was not seen either.
+        }
+    }
 }

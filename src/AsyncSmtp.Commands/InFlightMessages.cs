@@ -15,16 +15,22 @@ internal sealed class InFlightMessages
 
     public void Add(SmtpSession session, OutgoingMessage message, SmtpSubmission submission, Stopwatch clock)
     {
-        // The time a message took ends when its final reply arrives, not when its result is written.
-        submission.Result.ContinueWith(static (_, state) => ((Stopwatch)state!).Stop(), clock, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _entries.Enqueue(new Entry(session, message, submission, clock));
     }
 
-    /// <summary>The oldest messages whose final reply has come, in the order they were sent.</summary>
+    /// <summary>
+    /// The oldest messages whose final reply has come, in the order they were sent, their clocks stopped. They
+    /// are taken right after the read that brought the reply (by the next message's submission or a flush), so
+    /// the time is the message's own; a continuation on the reply would stop it no sooner and cost a thread hop.
+    /// </summary>
     public IEnumerable<Entry> TakeAnswered()
     {
-        while (_entries.Count > 0 && _entries.Peek().Submission.Result.IsCompleted) yield return _entries.Dequeue();
+        while (_entries.Count > 0 && _entries.Peek().Submission.Result.IsCompleted)
+        {
+            var entry = _entries.Dequeue();
+            entry.Clock.Stop();
+            yield return entry;
+        }
     }
 
     /// <summary>

@@ -17,6 +17,10 @@ internal sealed class SessionTurns
     private readonly object _gate = new();
     private object? _holder;
     private TaskCompletionSource<bool>? _released;
+    // Callers of other runspaces waiting for the turn, and whether a release promised it to them: the releaser's
+    // next record must not take it back before they had it (it would, when its records complete at once).
+    private int _waiting;
+    private bool _promised;
 
     /// <summary>Who is asking: the runspace of the calling pipeline thread.</summary>
     public static object Caller => (object?)Runspace.DefaultRunspace ?? Thread.CurrentThread;
@@ -24,32 +28,46 @@ internal sealed class SessionTurns
     /// <summary>Whether a command of another runspace waits for the turn.</summary>
     public bool IsWanted
     {
-        get { lock (_gate) return _released is not null; }
+        get { lock (_gate) return _waiting > 0; }
     }
 
     /// <summary>Waits until the turn is free or already <paramref name="caller"/>'s, and takes it.</summary>
     public async Task TakeAsync(object caller, CancellationToken cancellationToken)
     {
+        bool waited = false;
         while (true)
         {
             Task released;
             lock (_gate)
             {
-                if (_holder is null || ReferenceEquals(_holder, caller))
+                if (ReferenceEquals(_holder, caller)) return;
+                if (_holder is null && (waited || !_promised))
                 {
                     _holder = caller;
+                    if (waited) _waiting--;
+                    _promised = false;
                     return;
                 }
+                if (!waited) _waiting++;
+                waited = true;
                 _released ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 released = _released.Task;
             }
             var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
             await Task.WhenAny(released, cancelled).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                lock (_gate)
+                {
+                    _waiting--;
+                    if (_waiting == 0) _promised = false;
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
     }
 
-    /// <summary>Gives the turn up, if <paramref name="caller"/> has it; whoever waits goes on.</summary>
+    /// <summary>Gives the turn up, if <paramref name="caller"/> has it; whoever waits goes on, and first.</summary>
     public void Release(object caller)
     {
         TaskCompletionSource<bool>? released;
@@ -57,6 +75,7 @@ internal sealed class SessionTurns
         {
             if (!ReferenceEquals(_holder, caller)) return;
             _holder = null;
+            _promised = _waiting > 0;
             released = _released;
             _released = null;
         }

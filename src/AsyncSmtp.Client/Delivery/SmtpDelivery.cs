@@ -257,12 +257,12 @@ public sealed class SmtpDelivery : IDisposable
             Fail(work, error, error is SmtpDeliveryUncertainException, whileConnecting: false);
             return client;
         }
-        _ = submission.Result.ContinueWith(done =>
+        submission.WhenSettled(done =>
         {
             if (done.Status == TaskStatus.RanToCompletion) Succeed(work, done.Result);
             else if (!_stop.IsCancellationRequested)
                 Fail(work, done.Exception!.InnerException!, submission.EndOfDataWritten, whileConnecting: false);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        });
         return client;
     }
 

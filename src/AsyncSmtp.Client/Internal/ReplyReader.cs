@@ -23,6 +23,9 @@ internal sealed class ReplyReader
     /// <summary>The stream replies come from; replaced when the connection is upgraded to TLS.</summary>
     public Stream Stream { get; set; }
 
+    /// <summary>Waits briefly in the kernel before a read that would go pending (null: a caller's stream).</summary>
+    public ReplyWait? Wait { get; set; }
+
     /// <summary>Called with each reply line as received ("250-SIZE 100"), for the protocol log.</summary>
     public Action<string>? LineObserver { get; set; }
 
@@ -85,6 +88,7 @@ internal sealed class ReplyReader
             _end -= _start;
             _start = 0;
         }
+        Wait?.BeforeRead();
         int read =
             await Stream.ReadAsync(_buffer, _end, _buffer.Length - _end, cancellationToken).ConfigureAwait(false);
         if (read == 0) throw new EndOfStreamException("The server closed the connection.");

@@ -17,7 +17,7 @@ internal sealed class SmtpTransport
     {
         _socket = socket;
         _stream = stream;
-        Reader = new ReplyReader(stream);
+        Reader = new ReplyReader(stream) { Wait = socket is null ? null : new ReplyWait(socket) };
         LocalEndPoint = socket?.LocalEndPoint;
         RemoteEndPoint = socket?.RemoteEndPoint;
     }
@@ -96,7 +96,7 @@ internal sealed class SmtpTransport
             try
             {
                 if (options.SourceAddress is { } bind) socket.Bind(new IPEndPoint(bind, 0));
-                await ConnectSocketAsync(socket, new IPEndPoint(address, options.EffectivePort),
+                await PolledConnect.ConnectAsync(socket, new IPEndPoint(address, options.EffectivePort),
                     cancellationToken).ConfigureAwait(false);
                 return socket;
             }
