@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace AsyncSmtp.Client.Internal;
@@ -8,7 +9,8 @@ namespace AsyncSmtp.Client.Internal;
 /// engine's thread to a thread-pool thread, and idle pool threads spin while they wait for the next one: on a
 /// loopback or LAN server that was most of the client's CPU per message (with <see cref="PolledConnect"/>, which
 /// keeps the socket out of that engine). A server that answers more slowly than the wait turns the waits off for
-/// a while, so a remote server costs one short wait per <see cref="ReadsWithoutWaitAfterTimeout"/> replies.
+/// a while, so a remote server costs one short wait per <see cref="ReadsWithoutWaitAfterTimeout"/> replies; one
+/// that has proved nearby gets a longer wait first (<see cref="NearbyAfterReplies"/>).
 /// </summary>
 internal sealed class ReplyWait
 {
@@ -21,8 +23,22 @@ internal sealed class ReplyWait
     /// <summary>Reads after a wait that timed out, before waiting is tried again.</summary>
     public const int ReadsWithoutWaitAfterTimeout = 32;
 
+    /// <summary>
+    /// Replies in a row that came within <see cref="WaitMicroseconds"/> before a server counts as nearby: its next
+    /// wait may last <see cref="NearbyWaitMicroseconds"/>. One slow reply from a loopback or LAN server (its CPU
+    /// taken for a moment) then costs that wait, not the rest of the connection through the socket engine, which
+    /// the first read that goes pending registers the socket with for good.
+    /// </summary>
+    public const int NearbyAfterReplies = 16;
+
+    /// <summary>The longest wait for a server that has counted as nearby.</summary>
+    public const int NearbyWaitMicroseconds = 50_000;
+
+    private static readonly long _quickTicks = Stopwatch.Frequency * WaitMicroseconds / 1_000_000;
+
     private readonly Socket _socket;
     private int _readsWithoutWait;
+    private int _quickReplies;
 
     public ReplyWait(Socket socket) => _socket = socket;
 
@@ -36,8 +52,16 @@ internal sealed class ReplyWait
         }
         try
         {
-            if (!_socket.Poll(WaitMicroseconds, SelectMode.SelectRead))
-                _readsWithoutWait = ReadsWithoutWaitAfterTimeout;
+            long started = Stopwatch.GetTimestamp();
+            bool arrived = _socket.Poll(_quickReplies >= NearbyAfterReplies ? NearbyWaitMicroseconds : WaitMicroseconds,
+                SelectMode.SelectRead);
+            if (arrived && Stopwatch.GetTimestamp() - started <= _quickTicks)
+            {
+                if (_quickReplies < NearbyAfterReplies) _quickReplies++;
+                return;
+            }
+            _quickReplies = 0;
+            if (!arrived) _readsWithoutWait = ReadsWithoutWaitAfterTimeout;
         }
         catch (Exception ex) when (ex is ObjectDisposedException || ex is SocketException)
         {
