@@ -158,6 +158,10 @@ internal sealed class SmtpTransport
         _stream = tls;
         Tls = tls;
         Reader.Stream = tls;
+        // SslStream keeps records it has read but not yet returned; a wait on the socket would not see them and
+        // would hold a reply that is already here. The handshake has registered the socket with the runtime's
+        // socket engine anyway, so the wait would save no more than the one hop.
+        Reader.Wait = null;
         var details = validator.Details ?? new SmtpTlsDetails(targetHost, null, Array.Empty<X509Certificate2>(),
             Array.Empty<SmtpCertificateError>(), null);
         details.Protocol = tls.SslProtocol;
