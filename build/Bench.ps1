@@ -125,6 +125,7 @@ function Measure-LargeMessage($Plan) {
             PeakExtraBytes = Get-Median $results.peakExtraBytes
             PeakExtraMaxBytes = ($results.peakExtraBytes | Measure-Object -Maximum).Maximum
             AllocatedBytes = Get-Median $results.allocatedBytes
+            JitMethods = Get-Median $results.jitMethodsDuringSend
             PeakReset = -not ($results.peakReset -contains $false)
         }
     }
