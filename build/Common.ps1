@@ -16,8 +16,10 @@ function Invoke-Clean([string] $Root) {
 }
 
 function Invoke-ModuleBuild([string] $Root, [string] $Configuration) {
-    # CheckNetFramework: also compile against .NET Framework 4.7.2 (see the csproj files).
-    Invoke-Native dotnet build (Join-Path $Root 'AsyncSmtp.sln') -c $Configuration -nologo -v q '-p:CheckNetFramework=true'
+    # CheckNetFramework: also compile against .NET Framework 4.7.2 (see the csproj files). CheckCodeStyle: the
+    # .editorconfig rules as errors (Directory.Build.props). Both left out of a plain dotnet build to keep it quick.
+    Invoke-Native dotnet build (Join-Path $Root 'AsyncSmtp.sln') -c $Configuration -nologo -v q '-p:CheckNetFramework=true' `
+        '-p:CheckCodeStyle=true'
     $moduleDir = Get-ModuleOutputDir $Root
     Remove-Item -Recurse -Force $moduleDir -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $moduleDir | Out-Null
