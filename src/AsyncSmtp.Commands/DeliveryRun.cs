@@ -34,6 +34,13 @@ internal sealed class DeliveryRun : IDisposable
     private readonly ConcurrentQueue<string> _warnings = new();
     private int _added;
     private int _confirmed;
+    /// <summary>
+    /// At this many messages waiting for a connection the pipeline stops feeding the run until half are taken. It
+    /// can hand messages over far faster than a remote server takes them: unbounded, a long pipe (a CSV of every
+    /// user) would be held in memory whole. A message waiting for a retry does not count, so a greylisted message
+    /// does not hold up the others.
+    /// </summary>
+    internal const int MaxWaiting = 256;
 
     /// <summary>The one-shot form: connections of its own, made from the connection parameters.</summary>
     public DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, SmtpClientOptions clientOptions,
@@ -134,21 +141,28 @@ internal sealed class DeliveryRun : IDisposable
     }
 
     /// <summary>
+    /// <see cref="MaxWaiting"/> messages wait for a connection: the caller stops adding and awaits
+    /// <see cref="WaitForRoomAsync"/>.
+    /// </summary>
+    public bool IsFull => _delivery.WaitingCount >= MaxWaiting;
+
+    /// <summary>Waits until half of <see cref="MaxWaiting"/> are left, then writes the outcomes known.</summary>
+    public async Task WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        await _delivery.WhenWaitingAtMostAsync(MaxWaiting / 2, cancellationToken).ConfigureAwait(false);
+        await _cmdlet.InvokeOnPipelineThreadAsync(WriteReadyAndCount).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// No more input (or the run stopped): waits for every outcome, writing each in order, then closes the
     /// connections. A stopped run then has its <see cref="Terminating"/> error.
     /// </summary>
     public async Task FinishAsync(CancellationToken cancellationToken)
     {
         _delivery.Complete();
-        while (await _cmdlet.InvokeOnPipelineThreadAsync(WriteReadyAndCheck).ConfigureAwait(false))
+        while (await _cmdlet.InvokeOnPipelineThreadAsync(WriteReadyAndCount).ConfigureAwait(false) > 0)
         {
-            var outcome = await _delivery.TakeOutcomeAsync(cancellationToken).ConfigureAwait(false);
-            if (outcome is null) break;
-            await _cmdlet.InvokeOnPipelineThreadAsync(() =>
-            {
-                WriteInPlace(outcome);
-                return true;
-            }).ConfigureAwait(false);
+            if (!await _delivery.WaitForOutcomeAsync(cancellationToken).ConfigureAwait(false)) break;
         }
         await _delivery.CloseAsync(cancellationToken).ConfigureAwait(false);
         await _cmdlet.InvokeOnPipelineThreadAsync(() =>
@@ -163,11 +177,11 @@ internal sealed class DeliveryRun : IDisposable
         if (_delivery.StoppedBy is { } error) Terminating = ConnectionError(error);
     }
 
-    /// <summary>Writes what is known; true while an outcome is still awaited.</summary>
-    private bool WriteReadyAndCheck()
+    /// <summary>Writes what is known; returns how many messages are still without an outcome.</summary>
+    private int WriteReadyAndCount()
     {
         WriteReady();
-        return _slots.Count > 0;
+        return _delivery.Unreported;
     }
 
     /// <summary>

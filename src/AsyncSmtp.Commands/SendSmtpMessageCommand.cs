@@ -189,7 +189,8 @@ public sealed partial class SendSmtpMessageCommand : SmtpConnectionCmdlet, IMess
     {
         if (_deliverySettings is null) return SendAllAsync(session, items, cancellationToken);
         if (_run is not null || session is null)
-            return Deliver(session, items) ? FinishDeliveryAsync(cancellationToken) : Task.CompletedTask;
+            return Deliver(session, items) ? FinishDeliveryAsync(cancellationToken)
+                : _run!.IsFull ? _run.WaitForRoomAsync(cancellationToken) : Task.CompletedTask;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
             ThrowUsageError("-ThrottleLimit belongs to the one-shot form: a session is one connection.",
                 nameof(ThrottleLimit));

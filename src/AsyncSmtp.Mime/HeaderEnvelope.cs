@@ -80,11 +80,20 @@ internal static class HeaderEnvelope
     {
         foreach (var header in headers)
         {
-            if (header.Id != id || string.IsNullOrWhiteSpace(header.Value)) continue;
+            // The raw bytes, not Value: Value decodes the header and keeps the text in it, which would change the
+            // message on its first send.
+            if (header.Id != id || IsBlank(header.RawValue)) continue;
             if (!InternetAddressList.TryParse(MimeOptions.Lenient, header.RawValue, out var list))
                 throw new SmtpArgumentException($"The {header.Field} header holds no valid address: '{header.Value}'.",
                     header.Field);
             foreach (var mailbox in list.Mailboxes) yield return mailbox;
         }
+    }
+
+    private static bool IsBlank(byte[] rawValue)
+    {
+        foreach (var b in rawValue)
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return false;
+        return true;
     }
 }

@@ -142,6 +142,26 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
                 Should -Be (1..8 | ForEach-Object { "busy$_@test.example" } | Sort-Object)
         }
 
+        It 'stops reading its input while 256 messages wait for a connection, so a long pipe is not held whole' {
+            # A server slower than the input: 5 ms a message over 2 connections, 700 messages piped at once.
+            $server.OnEndOfMessage().Delay(5).ThenDefault() | Out-Null
+            $messages = 1..700 | ForEach-Object { New-SmtpMessage @mail -To "m$_@example.com" }
+            $script:read = 0
+            $script:written = 0
+            $script:mostAhead = 0
+            $results = & { foreach ($m in $messages) { $script:read++; $m } } |
+                Send-SmtpMessage @conn -ThrottleLimit 2 |
+                ForEach-Object {
+                    $script:written++
+                    $script:mostAhead = [Math]::Max($script:mostAhead, $script:read - $script:written)
+                    $_
+                }
+            $results.Recipients | Should -Be (1..700 | ForEach-Object { "m$_@example.com" })
+            # 256 waiting, at most one being written and one held on each connection, the one being read.
+            $script:mostAhead | Should -BeLessOrEqual 262
+            $script:mostAhead | Should -BeGreaterOrEqual 128
+        }
+
         It 'paces submissions with -MaxMessagesPerMinute, every message once and in order' {
             $results = New-Stable (1..4) 'pace' | Send-SmtpMessage @conn -ThrottleLimit 2 -MaxMessagesPerMinute 1200
             $results.Recipients | Should -Be (1..4 | ForEach-Object { "pace$_@example.com" })

@@ -73,6 +73,17 @@ public sealed class SmtpDelivery : IDisposable
     /// <summary>Messages waiting for their next attempt now.</summary>
     public int RetryingCount => Volatile.Read(ref _retrying);
 
+    /// <summary>Added messages waiting for a connection now (not those waiting for a retry).</summary>
+    public int WaitingCount => _queue.WaitingCount;
+
+    /// <summary>
+    /// Completes when no more than <paramref name="count"/> added messages wait for a connection (at once if so now,
+    /// or once the delivery has stopped): a caller that adds faster than the connections send waits on it, so
+    /// that the messages it holds in memory stay few. One caller at a time.
+    /// </summary>
+    public Task WhenWaitingAtMostAsync(int count, CancellationToken cancellationToken) =>
+        Cancellable.WaitAsync(_queue.WhenWaitingAtMost(count), cancellationToken);
+
     /// <summary>Messages added whose outcome has not been taken yet.</summary>
     public int Unreported
     {
@@ -121,12 +132,31 @@ public sealed class SmtpDelivery : IDisposable
         while (true)
         {
             if (_outcomes.TryTakeNext(out var outcome)) return outcome;
-            lock (_gate)
-                if (_outcomes.Taken == _added) return null;
-            // The message waited for may be holding its end of data for a next message that is not coming yet.
-            _queue.Wake();
-            await Cancellable.WaitAsync(_outcomes.NextMayBeReadyAsync(), cancellationToken).ConfigureAwait(false);
+            if (!await WaitForOutcomeAsync(cancellationToken).ConfigureAwait(false)) return null;
         }
+    }
+
+    /// <summary>
+    /// Waits until the next outcome in order may be known (<see cref="TryTakeOutcome"/> then usually gives it):
+    /// true; false at once when every added message's outcome has been taken. Meanwhile no connection holds a
+    /// message's end of data back for a next message.
+    /// </summary>
+    public async Task<bool> WaitForOutcomeAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            if (_outcomes.Taken == _added) return false;
+        var ready = _outcomes.NextMayBeReadyAsync();
+        if (ready.IsCompleted) return true;
+        _queue.SetOutcomeAwaited(true);
+        try
+        {
+            await Cancellable.WaitAsync(ready, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _queue.SetOutcomeAwaited(false);
+        }
+        return true;
     }
 
     /// <summary>Completes the input and waits until every connection has sent what it had and said QUIT.</summary>
@@ -170,6 +200,8 @@ public sealed class SmtpDelivery : IDisposable
     {
         SmtpClient? client = null;
         bool retired = false;
+        // The last message's final reply is still unread: its end of data may be held back for the next message.
+        bool holding = false;
         try
         {
             while (!(retired = TryRetire()))
@@ -178,17 +210,22 @@ public sealed class SmtpDelivery : IDisposable
                 {
                     // Nothing to send now. While more input may come, a held end of data waits to leave with the
                     // next message (or until an outcome is waited for); after the last input it goes at once.
-                    if (_queue.InputComplete && client is { IsConnected: true })
-                        await FlushAsync(client).ConfigureAwait(false);
-                    work = (await _queue.TakeAsync(_stop.Token).ConfigureAwait(false))!;
+                    if (holding && _queue.InputComplete)
+                    {
+                        if (client!.IsConnected) await FlushAsync(client).ConfigureAwait(false);
+                        holding = false;
+                    }
+                    work = (await _queue.TakeAsync(holding, _stop.Token).ConfigureAwait(false))!;
                     if (work is null) break;
                     if (work == DeliveryWork.Wake)
                     {
-                        if (client is { IsConnected: true }) await FlushAsync(client).ConfigureAwait(false);
+                        if (holding && client!.IsConnected) await FlushAsync(client).ConfigureAwait(false);
+                        holding = false;
                         continue;
                     }
                 }
                 client = await AttemptAsync(client, work).ConfigureAwait(false);
+                holding = client is { IsConnected: true };
             }
             if (client is { IsConnected: true })
             {

@@ -12,7 +12,10 @@ internal sealed class WorkQueue
     private readonly List<TaskCompletionSource<DeliveryWork?>> _waiters = new();
     private int _unsettled;
     private bool _inputComplete;
-    private bool _wakePending;
+    private bool _outcomeAwaited;
+    // Completed when no more than _roomAt messages wait for a connection (see WhenWaitingAtMost).
+    private TaskCompletionSource<bool>? _room;
+    private int _roomAt;
     private bool _halted;
 
     /// <summary>A new message: unsettled until <see cref="Settled"/>; false (not queued) once halted.</summary>
@@ -70,14 +73,23 @@ internal sealed class WorkQueue
     public List<DeliveryWork> Halt()
     {
         List<DeliveryWork> waiting;
+        TaskCompletionSource<bool>? room;
         lock (_gate)
         {
             _halted = true;
             waiting = new List<DeliveryWork>(_ready);
             _ready.Clear();
+            room = TakeDueRoom();
         }
+        room?.TrySetResult(true);
         CompleteInput();
         return waiting;
+    }
+
+    /// <summary>Messages waiting for a connection (not those waiting for a retry: they are not queued yet).</summary>
+    public int WaitingCount
+    {
+        get { lock (_gate) return _ready.Count; }
     }
 
     public bool InputComplete
@@ -85,51 +97,79 @@ internal sealed class WorkQueue
         get { lock (_gate) return _inputComplete; }
     }
 
-    /// <summary>Makes one idle connection (or the next to go idle) send the end of data it holds.</summary>
-    public void Wake()
+    /// <summary>
+    /// While an outcome is awaited, a connection with nothing to send sends the end of data it holds at once
+    /// (the awaited message may be the one held): the idle ones are woken now, the others see it when they go idle.
+    /// </summary>
+    public void SetOutcomeAwaited(bool awaited)
     {
-        TaskCompletionSource<DeliveryWork?>? waiter = null;
+        List<TaskCompletionSource<DeliveryWork?>>? idle = null;
         lock (_gate)
         {
-            if (_waiters.Count == 0) _wakePending = true;
-            else
+            _outcomeAwaited = awaited;
+            if (awaited && _waiters.Count > 0)
             {
-                waiter = _waiters[0];
-                _waiters.RemoveAt(0);
+                idle = new List<TaskCompletionSource<DeliveryWork?>>(_waiters);
+                _waiters.Clear();
             }
         }
-        waiter?.TrySetResult(DeliveryWork.Wake);
+        if (idle is null) return;
+        foreach (var waiter in idle) waiter.TrySetResult(DeliveryWork.Wake);
+    }
+
+    /// <summary>
+    /// Completes when no more than <paramref name="count"/> messages wait for a connection: at once when that is so
+    /// now or the queue is halted. One caller at a time.
+    /// </summary>
+    public Task WhenWaitingAtMost(int count)
+    {
+        lock (_gate)
+        {
+            if (_ready.Count <= count || _halted) return Task.CompletedTask;
+            _roomAt = count;
+            _room = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _room.Task;
+        }
     }
 
     public bool TryTake(out DeliveryWork work)
     {
+        TaskCompletionSource<bool>? room;
         lock (_gate)
         {
-            if (_ready.Count > 0)
+            if (_ready.Count == 0)
             {
-                work = _ready.Dequeue();
-                return true;
+                work = null!;
+                return false;
             }
+            work = _ready.Dequeue();
+            room = TakeDueRoom();
         }
-        work = null!;
-        return false;
+        room?.TrySetResult(true);
+        return true;
     }
 
-    /// <summary>The next message, <see cref="DeliveryWork.Wake"/>, or null when the delivery is over.</summary>
-    public async Task<DeliveryWork?> TakeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The next message, <see cref="DeliveryWork.Wake"/> (send the end of data held: see
+    /// <see cref="SetOutcomeAwaited"/>) to a connection <paramref name="holding"/> an end of data back (a final
+    /// reply not yet read), or null when the delivery is over.
+    /// </summary>
+    public async Task<DeliveryWork?> TakeAsync(bool holding, CancellationToken cancellationToken)
     {
         TaskCompletionSource<DeliveryWork?> waiter;
-        lock (_gate)
+        while (true)
         {
-            if (_ready.Count > 0) return _ready.Dequeue();
-            if (IsDone) return null;
-            if (_wakePending)
+            if (TryTake(out var work)) return work;
+            lock (_gate)
             {
-                _wakePending = false;
-                return DeliveryWork.Wake;
+                // Queued since TryTake looked.
+                if (_ready.Count > 0) continue;
+                if (IsDone) return null;
+                if (holding && _outcomeAwaited) return DeliveryWork.Wake;
+                waiter = new TaskCompletionSource<DeliveryWork?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add(waiter);
+                break;
             }
-            waiter = new TaskCompletionSource<DeliveryWork?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add(waiter);
         }
         using (cancellationToken.Register(() =>
         {
@@ -139,6 +179,15 @@ internal sealed class WorkQueue
         {
             return await waiter.Task.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Under the lock: the signal of <see cref="WhenWaitingAtMost"/> if due (then taken), else null.</summary>
+    private TaskCompletionSource<bool>? TakeDueRoom()
+    {
+        if (_room is null || (_ready.Count > _roomAt && !_halted)) return null;
+        var room = _room;
+        _room = null;
+        return room;
     }
 
     private bool IsDone => _inputComplete && _unsettled == 0 && _ready.Count == 0;

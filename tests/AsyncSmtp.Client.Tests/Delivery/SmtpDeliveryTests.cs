@@ -52,6 +52,51 @@ public sealed class SmtpDeliveryTests : IDisposable
     };
 
     [Fact]
+    public async Task An_outcome_waited_for_while_more_input_may_come_is_released_by_whichever_connection_holds_it()
+    {
+        // Each connection holds its last end of data back to send with a next message. A caller that waits for an
+        // outcome before completing the input (Send-SmtpMessage writing results as it goes) must get every one.
+        await using var server = SmtpTestServer.StartNew();
+        using var delivery = Deliver(server, NoWait(connections: 4));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var outcomes = new List<DeliveryOutcome>();
+        // Rounds of four: once the connections are idle, each round leaves one message held on each of them.
+        for (int round = 0; round < 10; round++)
+        {
+            for (int i = round * 4; i < round * 4 + 4; i++)
+                delivery.Add(Envelope("r@x.test"), Message($"m{i}@test"), $"m{i}@test", i);
+            for (int i = 0; i < 4; i++) outcomes.Add((await delivery.TakeOutcomeAsync(deadline.Token))!);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 40), outcomes.Select(o => (int)o.State!));
+        Assert.All(outcomes, o => Assert.Equal(DeliveryStatus.Accepted, o.Status));
+        delivery.Complete();
+        await delivery.CloseAsync(deadline.Token);
+        Assert.Equal(40, server.Messages.Count);
+    }
+
+    [Fact]
+    public async Task A_caller_that_adds_faster_than_the_server_takes_can_wait_for_the_queue_to_shrink()
+    {
+        await using var server = SmtpTestServer.StartNew();
+        server.OnEndOfMessage().Delay(20).ThenDefault();
+        using var delivery = Deliver(server, NoWait());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        for (int i = 0; i < 20; i++) delivery.Add(Envelope("r@x.test"), Message($"m{i}@test"), $"m{i}@test", i);
+        // Twenty messages at 20 ms each: most are still queued, and waiting for five left takes a while.
+        Assert.True(delivery.WaitingCount > 5, $"{delivery.WaitingCount} waiting");
+
+        await delivery.WhenWaitingAtMostAsync(5, deadline.Token);
+
+        Assert.True(delivery.WaitingCount <= 5, $"{delivery.WaitingCount} waiting");
+        Assert.True(server.Messages.Count >= 12, $"{server.Messages.Count} received");
+        delivery.Complete();
+        while (await delivery.TakeOutcomeAsync(deadline.Token) is not null) { }
+        await delivery.CloseAsync(deadline.Token);
+        Assert.Equal(20, server.Messages.Count);
+    }
+
+    [Fact]
     public async Task Messages_over_four_connections_come_out_in_input_order_each_accepted_once()
     {
         var faults = new SmtpFaultPlan(3) { Delay = 0.3, MaxDelayMilliseconds = 5 };
