@@ -91,15 +91,7 @@ public sealed class SmtpSubmission
     private void RunWhenSettled()
     {
         var action = Interlocked.Exchange(ref _whenSettled, null);
-        if (action is null) return;
-        try
-        {
-            action(Result);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The delivery journal could not be written. It must not break the read that is running here, and the
-            // verdict is in Result whatever the journal says; as a continuation, this failure was not seen either.
-        }
+        // SmtpDelivery's action does not throw: a journal line it cannot write stops the delivery instead.
+        action?.Invoke(Result);
     }
 }

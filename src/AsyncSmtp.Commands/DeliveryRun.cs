@@ -174,7 +174,8 @@ internal sealed class DeliveryRun : IDisposable
             _progress.Show(_cmdlet, _added, _delivery, final: true);
             return true;
         }).ConfigureAwait(false);
-        if (_delivery.StoppedBy is { } error) Terminating = ConnectionError(error);
+        if (_delivery.StoppedBy is { } error)
+            Terminating = error is SmtpJournalException journal ? JournalError(journal) : ConnectionError(error);
     }
 
     /// <summary>Writes what is known; returns how many messages are still without an outcome.</summary>
@@ -244,6 +245,18 @@ internal sealed class DeliveryRun : IDisposable
         record.ErrorDetails = new ErrorDetails(
             $"{record.ErrorDetails?.Message ?? error.Message} " +
             $"{_confirmed} message(s) of this run were confirmed by the server.");
+        return record;
+    }
+
+    /// <summary>
+    /// The journal could not be written: the command ends, as when it cannot be opened, with SmtpInvalidArgument on
+    /// the path; the messages before this error have their outcomes, and a rerun cannot trust the journal for them.
+    /// </summary>
+    private ErrorRecord JournalError(SmtpJournalException error)
+    {
+        var record = SmtpErrorMapper.ToErrorRecord(error, error.Path, SmtpErrorIds.InvalidArgument);
+        record.ErrorDetails = new ErrorDetails(
+            $"{error.Message} {_confirmed} message(s) of this run were confirmed by the server.");
         return record;
     }
 

@@ -46,8 +46,9 @@ public sealed class SmtpDelivery : IDisposable
     }
 
     /// <summary>
-    /// The failure of a connection that could not be made (refused, TLS, login...) which stopped this delivery
-    /// from starting messages; null while it runs. Messages handed to a server before it still get their
+    /// The failure of a connection that could not be made (refused, TLS, login...), or of a journal line that could
+    /// not be written (<see cref="SmtpJournalException"/>), which stopped this delivery from starting messages;
+    /// null while it runs. Messages handed to a server before it still get their
     /// outcomes; messages never started (or added afterwards) get none and are not journaled, so that a rerun
     /// sends them.
     /// </summary>
@@ -305,7 +306,7 @@ public sealed class SmtpDelivery : IDisposable
 
     /// <summary>Before the end of data goes out, the journal says the server may have the message.</summary>
     private void JournalEndOfData(DeliveryWork work) =>
-        _options.Journal?.Record(new JournalEntry(work.MessageId, DeliveryStatus.Uncertain,
+        Journal(new JournalEntry(work.MessageId, DeliveryStatus.Uncertain,
             work.Accepted.Concat(work.Pending.Recipients.Select(r => r.Address)).ToList())
         {
             Attempts = work.Attempts,
@@ -382,13 +383,36 @@ public sealed class SmtpDelivery : IDisposable
     /// </summary>
     private void Stop(DeliveryWork work, Exception error)
     {
+        work.LastError = error;
+        Halt(error);
+        GiveUp(work);
+    }
+
+    /// <summary>No message is started any more; the waiting ones are given up (<see cref="GiveUp"/>).</summary>
+    private void Halt(Exception error)
+    {
         lock (_gate) _stoppedBy ??= error;
         // Halted before the retry waits are cut short, so that a message whose wait ends is not queued again.
         var waiting = _queue.Halt();
         _halting.Cancel();
-        work.LastError = error;
-        GiveUp(work);
         foreach (var other in waiting) GiveUp(other);
+    }
+
+    /// <summary>
+    /// Appends a journal line. One that cannot be written halts the delivery (<see cref="SmtpJournalException"/>);
+    /// the message it was about goes on to its outcome all the same.
+    /// </summary>
+    private void Journal(JournalEntry entry)
+    {
+        if (_options.Journal is not { } journal) return;
+        try
+        {
+            journal.Record(entry);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            Halt(new SmtpJournalException(journal.Path, error));
+        }
     }
 
     /// <summary>
@@ -425,7 +449,7 @@ public sealed class SmtpDelivery : IDisposable
     private void Retry(DeliveryWork work, Exception? error)
     {
         work.LastError = error;
-        _options.Journal?.Record(new JournalEntry(work.MessageId, DeliveryStatus.Deferred, work.Accepted.ToList())
+        Journal(new JournalEntry(work.MessageId, DeliveryStatus.Deferred, work.Accepted.ToList())
         {
             Attempts = work.Attempts,
             ErrorId = error is null ? null : ErrorIdOf(error),
@@ -464,7 +488,7 @@ public sealed class SmtpDelivery : IDisposable
             MessageSize = work.MessageSize,
             Elapsed = work.Clock.Elapsed,
         };
-        _options.Journal?.Record(new JournalEntry(work.MessageId, status, outcome.AcceptedRecipients)
+        Journal(new JournalEntry(work.MessageId, status, outcome.AcceptedRecipients)
         {
             RejectedRecipients = outcome.RejectedRecipients,
             Response = work.Response?.Message,

@@ -244,6 +244,33 @@ public sealed class SmtpDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_journal_that_cannot_be_written_stops_the_delivery_and_each_started_message_has_its_outcome()
+    {
+        await using var server = SmtpTestServer.StartNew();
+        var options = NoWait(connections: 2);
+        options.Journal = DeliveryJournal.Open(_journalPath);
+        using var delivery = Deliver(server, options);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        delivery.Add(Envelope("r@x.test"), Message("m0@test"), "m0@test", 0);
+        var outcomes = new List<DeliveryOutcome> { (await delivery.TakeOutcomeAsync(deadline.Token))! };
+
+        // From here on every journal line fails, as on a full disk.
+        options.Journal.Dispose();
+        for (int i = 1; i < 10; i++) delivery.Add(Envelope("r@x.test"), Message($"m{i}@test"), $"m{i}@test", i);
+        delivery.Complete();
+        while (await delivery.TakeOutcomeAsync(deadline.Token) is { } outcome) outcomes.Add(outcome);
+        await delivery.CloseAsync(deadline.Token);
+
+        var stop = Assert.IsType<SmtpJournalException>(delivery.StoppedBy);
+        Assert.Equal(_journalPath, stop.Path);
+        Assert.True(outcomes.Count < 10, $"{outcomes.Count} outcomes: the delivery went on without its journal");
+        Assert.Equal(outcomes.Select(o => (int)o.State!).Order(), outcomes.Select(o => (int)o.State!));
+        // Every message the server took is reported accepted, and no other is.
+        Assert.All(outcomes, o => Assert.Equal(DeliveryStatus.Accepted, o.Status));
+        Assert.Equal(server.Messages.Count, outcomes.Count);
+    }
+
+    [Fact]
     public async Task A_421_mid_stream_lowers_the_connections_and_the_message_goes_on_another()
     {
         await using var server = SmtpTestServer.StartNew();
