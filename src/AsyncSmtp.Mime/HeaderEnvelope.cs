@@ -6,16 +6,35 @@ namespace AsyncSmtp.Mime;
 /// </summary>
 internal static class HeaderEnvelope
 {
-    /// <summary>The mailbox for MAIL FROM, as an addr-spec.</summary>
-    public static string Sender(MimeMessage message)
+    private static readonly HeaderId[] _recipientIds = { HeaderId.To, HeaderId.Cc, HeaderId.Bcc };
+    private static readonly HeaderId[] _resentRecipientIds =
     {
-        var resent = IsResent(message.Headers);
+        HeaderId.ResentTo, HeaderId.ResentCc, HeaderId.ResentBcc,
+    };
+
+    /// <summary>
+    /// Whether the envelope can be read from the message's address lists (see <see cref="Sender"/>): the
+    /// message was built here, so its From, To, Cc and Bcc headers were written from those lists, and no extra
+    /// header (-Header) added a Sender or a Resent block, which only the headers hold.
+    /// </summary>
+    public static bool CanReadFromLists(HeaderList headers) =>
+        !headers.Any(h => h.Id == HeaderId.Sender || h.Field.StartsWith("Resent-", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The mailbox for MAIL FROM, as an addr-spec.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="fromLists">
+    /// Read MimeKit's address lists rather than parse the header text back (which is most of an envelope's cost):
+    /// only when <see cref="CanReadFromLists"/> said so for a message built here.
+    /// </param>
+    public static string Sender(MimeMessage message, bool fromLists)
+    {
+        var resent = !fromLists && IsResent(message.Headers);
         var senderId = resent ? HeaderId.ResentSender : HeaderId.Sender;
         var fromId = resent ? HeaderId.ResentFrom : HeaderId.From;
         var id = message.Headers.Contains(senderId) ? senderId : fromId;
         var name = id.ToHeaderName();
 
-        var mailboxes = Mailboxes(message.Headers, id).ToList();
+        var mailboxes = Mailboxes(message, id, fromLists).ToList();
         if (mailboxes.Count != 1)
         {
             throw new SmtpArgumentException(
@@ -30,13 +49,25 @@ internal static class HeaderEnvelope
     /// <summary>
     /// The mailboxes for RCPT TO, groups expanded, in header order (duplicates are removed by the caller).
     /// </summary>
-    public static IEnumerable<string> Recipients(MimeMessage message)
+    public static IEnumerable<string> Recipients(MimeMessage message, bool fromLists)
     {
-        var ids = IsResent(message.Headers)
-            ? new[] { HeaderId.ResentTo, HeaderId.ResentCc, HeaderId.ResentBcc }
-            : new[] { HeaderId.To, HeaderId.Cc, HeaderId.Bcc };
+        var ids = !fromLists && IsResent(message.Headers) ? _resentRecipientIds : _recipientIds;
         return ids.SelectMany(id =>
-            Mailboxes(message.Headers, id).Select(m => Addresses.ToEnvelopeAddress(m, id.ToHeaderName())));
+            Mailboxes(message, id, fromLists).Select(m => Addresses.ToEnvelopeAddress(m, id.ToHeaderName())));
+    }
+
+    private static IEnumerable<MailboxAddress> Mailboxes(MimeMessage message, HeaderId id, bool fromLists)
+    {
+        if (!fromLists) return Mailboxes(message.Headers, id);
+        var list = id switch
+        {
+            HeaderId.From => message.From,
+            HeaderId.To => message.To,
+            HeaderId.Cc => message.Cc,
+            HeaderId.Bcc => message.Bcc,
+            _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not an address list a built message has."),
+        };
+        return list.Mailboxes;
     }
 
     /// <summary>

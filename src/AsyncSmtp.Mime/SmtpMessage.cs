@@ -14,15 +14,21 @@ public sealed class SmtpMessage
     private readonly MimeMessage _message;
     private readonly IReadOnlyList<ReopenableFileStream> _files;
     private readonly bool _international;
+    // Built here, no Sender or Resent header added: the envelope comes from MimeKit's address lists (HeaderEnvelope).
+    private readonly bool _envelopeFromLists;
     // MimeKit content streams have one position each: two serialisations at once would interleave their reads.
     private readonly SemaphoreSlim _serialisation = new(1, 1);
     private long _size = -1;
 
-    internal SmtpMessage(MimeMessage message, IReadOnlyList<ReopenableFileStream> files)
+    /// <param name="message">The MIME message, not to be changed afterwards.</param>
+    /// <param name="files">The files it reads when serialised.</param>
+    /// <param name="built">Built here from parameters: its address headers were written from its address lists.</param>
+    internal SmtpMessage(MimeMessage message, IReadOnlyList<ReopenableFileStream> files, bool built)
     {
         _message = message;
         _files = files;
         _international = Utf8Headers.AreRequired(message.Headers);
+        _envelopeFromLists = built && HeaderEnvelope.CanReadFromLists(message.Headers);
     }
 
     /// <summary>The From mailbox(es), formatted ("Name &lt;addr&gt;" or the bare address); null when absent.</summary>
@@ -116,11 +122,13 @@ public sealed class SmtpMessage
     public SmtpEnvelope CreateEnvelope(string? sender = null, IEnumerable<string>? recipients = null,
         SmtpNotify notify = SmtpNotify.Default)
     {
-        var envelopeSender = sender is null ? HeaderEnvelope.Sender(_message) : EnvelopeAddress.Sender(sender);
+        var envelopeSender = sender is null
+            ? HeaderEnvelope.Sender(_message, _envelopeFromLists)
+            : EnvelopeAddress.Sender(sender);
         var explicitRecipients = recipients?.ToList();
         var addresses = explicitRecipients is { Count: > 0 }
             ? explicitRecipients.Select(EnvelopeAddress.Recipient).ToList()
-            : HeaderEnvelope.Recipients(_message);
+            : HeaderEnvelope.Recipients(_message, _envelopeFromLists);
         var unique = addresses.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (unique.Count == 0)
             throw new SmtpArgumentException(

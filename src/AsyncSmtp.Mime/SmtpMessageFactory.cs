@@ -14,7 +14,7 @@ public static class SmtpMessageFactory
     public static SmtpMessage Create(SmtpMessageSpec spec)
     {
         var (message, files) = MessageBuilder.Build(spec);
-        return new SmtpMessage(message, files);
+        return new SmtpMessage(message, files, built: true);
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ public static class SmtpMessageFactory
         var file = ReopenableFileStream.Create(Path.GetFullPath(path));
         try
         {
-            return new SmtpMessage(ParseMessage(file, $"'{file.Path}'", "Path"), new[] { file });
+            return new SmtpMessage(ParseMessage(file, $"'{file.Path}'", "Path"), new[] { file }, built: false);
         }
         finally
         {
@@ -43,7 +43,7 @@ public static class SmtpMessageFactory
     {
         if (raw is null) throw new ArgumentNullException(nameof(raw));
         return new SmtpMessage(ParseMessage(new MemoryStream(raw, writable: false), "The raw message", "RawMessage"),
-            Array.Empty<ReopenableFileStream>());
+            Array.Empty<ReopenableFileStream>(), built: false);
     }
 
     /// <summary>Reads a raw message given as text (encoded as UTF-8).</summary>

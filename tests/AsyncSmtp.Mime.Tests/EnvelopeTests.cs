@@ -23,6 +23,62 @@ public class EnvelopeTests
         Assert.False(envelope.RequireSmtpUtf8);
     }
 
+    [Theory]
+    [InlineData("Bench Sender <sender@example.test>", "Bench Recipient <rcpt@example.test>")]
+    [InlineData("a@bücher.example", "b@bücher.example")]
+    [InlineData("ü@bücher.example", "ö@bücher.example")]
+    [InlineData("\"quoted local\"@example.test", "\"a,b\" <x@example.test>")]
+    [InlineData("Name, With Comma <n@example.test>", "Team: a@example.test, b@example.test;")]
+    [InlineData("日本 <jp@日本.example>", "x@xn--bcher-kva.example")]
+    public void A_built_message_has_the_envelope_its_saved_headers_give(string from, string to)
+    {
+        // A built message's envelope comes from its address lists, a loaded one's from its header text.
+        using var dir = new TempDirectory();
+        var built = SmtpMessageFactory.Create(new SmtpMessageSpec
+        {
+            From = from,
+            To = new[] { to },
+            Cc = new[] { "Carol <carol@example.test>" },
+            Bcc = new[] { "dave@example.test" },
+            Body = "text",
+        });
+        var path = System.IO.Path.Combine(dir.Path, "built.eml");
+        built.Save(path);
+
+        var expected = SmtpMessageFactory.Load(path).CreateEnvelope();
+        var envelope = built.CreateEnvelope();
+
+        Assert.Equal(expected.Sender, envelope.Sender);
+        Assert.Equal(Recipients(expected), Recipients(envelope));
+        Assert.Equal(expected.RequireSmtpUtf8, envelope.RequireSmtpUtf8);
+    }
+
+    [Fact]
+    public void A_Sender_or_Resent_header_added_to_a_built_message_decides_its_envelope()
+    {
+        var withSender = SmtpMessageFactory.Create(new SmtpMessageSpec
+        {
+            From = "a@example.com",
+            To = new[] { "x@example.com" },
+            Headers = new Dictionary<string, string> { ["Sender"] = "Secretary <sec@example.com>" },
+        });
+        var resent = SmtpMessageFactory.Create(new SmtpMessageSpec
+        {
+            From = "a@example.com",
+            To = new[] { "x@example.com" },
+            Headers = new Dictionary<string, string>
+            {
+                ["Resent-From"] = "fwd@example.org",
+                ["Resent-To"] = "new@example.org",
+            },
+        });
+
+        Assert.Equal("sec@example.com", withSender.CreateEnvelope().Sender);
+        Assert.Equal(new[] { "x@example.com" }, Recipients(withSender.CreateEnvelope()));
+        Assert.Equal("fwd@example.org", resent.CreateEnvelope().Sender);
+        Assert.Equal(new[] { "new@example.org" }, Recipients(resent.CreateEnvelope()));
+    }
+
     [Fact]
     public void Sender_header_wins_over_From()
     {
