@@ -42,7 +42,9 @@ function Invoke-BenchmarkProgram([string[]] $Arguments, [int] $TimeoutSeconds = 
 }
 
 function Invoke-Row($Row) {
-    # One sample of one row: its measuring process runs a warm-up and one timed repetition.
+    # One sample of one row: its measuring process runs a warm-up and one timed repetition (three for the
+    # PowerShell rows, their median: the first after the warm-up still swung the CPU figure twofold, 91 to 183
+    # µs/msg for the session pipeline over three runs, where later ones in one process measured 61 to 70).
     $optional = { param([string] $Name, [string] $Flag) if ($null -ne $Row[$Name]) { @($Flag, "$($Row[$Name])") } }
     if ($Scale -lt 1) { $Row.WarmupSeconds = 0 }   # a smoke test checks the harness, not the figures
     $extra = @($Row['Arguments'] ?? @())
@@ -56,7 +58,7 @@ function Invoke-Row($Row) {
         'cmdlets' {
             $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/bench/Measure-Cmdlets.ps1'),
                 '-Mode', $Row.Client, '-ModulePath', $modulePath, '-BodyFile', $bodyFile, '-Port', "$($sink.Port)",
-                '-Count', "$($Row.Count)", '-Repetitions', '1') + (& $optional Warmup '-Warmup') +
+                '-Count', "$($Row.Count)", '-Repetitions', '3') + (& $optional Warmup '-Warmup') +
                 (& $optional WarmupSeconds '-WarmupSeconds') + $extra
             Invoke-Measurement -FilePath 'dotnet' -ArgumentList $arguments -WorkingDirectory $Root -TimeoutSeconds 150
         }

@@ -68,7 +68,7 @@ function Format-PerformanceReport {
     & $line '## How to read it'
     & $line ''
     & $line "- **Client CPU µs/msg** is the primary figure: the client process's user + system CPU time over all its threads (.NET thread-pool spinning included) during the timed messages, divided by their number. On a shared two-core machine messages per second swing several-fold with other load; CPU time per message barely moves. **Alloc B/msg** is managed bytes allocated per message (.NET and PowerShell clients)."
-    & $line "- Every row ran once per round, in a fresh process (warm-up, then one timed repetition), and the rows were interleaved over $Rounds rounds, so a burst of load from elsewhere hits every row alike. Each figure is the median over the rounds with the range in brackets; never the best run."
+    & $line "- Every row ran once per round, in a fresh process (warm-up, then one timed repetition; for the PowerShell rows three, their median), and the rows were interleaved over $Rounds rounds, so a burst of load from elsewhere hits every row alike. Each figure is the median over the rounds with the range in brackets; never the best run."
     & $line "- **Sink CPU µs/msg** is smtp-sink's CPU time while the row ran divided by the messages it received (warm-up included): the server's share, which a client that pipelines keeps low. **Steal** is the share of the machine's CPU time the hypervisor gave to other guests while the row ran (from /proc/stat); a row over $DisturbedStealPercent% in some round is marked **disturbed**, and its msg/s says little."
     & $line '- × ref. msg/s compares with MailKit on one connection (MailKit on 4 connections in the 4-connection rows'' targets below).'
     & $line ''
