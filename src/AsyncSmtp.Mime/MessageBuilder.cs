@@ -47,10 +47,10 @@ internal static class MessageBuilder
             message.Body = mixed;
         }
 
-        // MimeKit adds this header during the first serialisation when it is missing: added now, the message is
-        // complete when built, and sending it changes nothing in it (a long-lived message written to during a
+        // MimeKit adds this header during the first serialisation (-Header cannot set it): added now, the message
+        // is complete when built, and sending it changes nothing in it (a long-lived message written to during a
         // send makes every garbage collection meanwhile slower).
-        if (!message.Headers.Contains(HeaderId.MimeVersion)) message.MimeVersion = new Version(1, 0);
+        message.MimeVersion = new Version(1, 0);
         return (message, files);
     }
 
