@@ -33,7 +33,7 @@ public sealed partial class SmtpClient
                 : $"BDAT {count}", buffer, offset, "sending the message");
             await _client.WriteBodyChunkAsync(_io, _transaction, buffer, start, offset + count
                 - start, isLast).ConfigureAwait(false);
-            wire.Log(SmtpLogDirection.Client, $"[message chunk: {count} bytes]");
+            if (wire.IsLogging) wire.Log(SmtpLogDirection.Client, $"[message chunk: {count} bytes]");
             if (isLast) return;
             var reply = await wire.ReadReplyAsync(_io, "waiting for the chunk to be accepted").ConfigureAwait(false);
             if (reply.Code != 250) throw _transaction.Refused(reply);

@@ -330,7 +330,10 @@ public sealed partial class SmtpClient
         return Wire.WriteAsync(io, buffer, offset, count, "sending the message");
     }
 
-    private void LogBody(long bytes) => Wire.Log(SmtpLogDirection.Client, $"[message body: {bytes} bytes]");
+    private void LogBody(long bytes)
+    {
+        if (Wire.IsLogging) Wire.Log(SmtpLogDirection.Client, $"[message body: {bytes} bytes]");
+    }
 
     /// <summary>Envelope and BDAT chunks; the reply to BDAT LAST is the caller's.</summary>
     private async Task SendWithBdatAsync(IoScope io, Transaction transaction, SmtpContent content,

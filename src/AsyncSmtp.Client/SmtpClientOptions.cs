@@ -96,6 +96,13 @@ public sealed class SmtpClientOptions
     /// <summary>Receives every protocol line, secrets redacted. Called on the I/O path: keep it quick.</summary>
     public Action<SmtpLogEntry>? ProtocolLogger { get; set; }
 
+    /// <summary>
+    /// Asked before each protocol line is logged: while it returns false, <see cref="ProtocolLogger"/> is not called
+    /// and the line is not even made (a log shown only when someone asks for it costs nothing otherwise). Null:
+    /// every line is logged.
+    /// </summary>
+    public Func<bool>? ProtocolLogEnabled { get; set; }
+
     /// <summary>Use PIPELINING (RFC 2920) when the server offers it.</summary>
     public bool UsePipelining { get; set; } = true;
 

@@ -82,6 +82,7 @@ public sealed class SmtpProbe
             SslProtocols = o.SslProtocols,
             AllowUnencryptedAuthentication = o.AllowUnencryptedAuthentication,
             ProtocolLogger = o.ProtocolLogger,
+            ProtocolLogEnabled = o.ProtocolLogEnabled,
             // A check reports a bad certificate rather than refusing it,
             // but a login never goes over one (security rule 4).
             AcceptInvalidCertificate = !HasCredential,

@@ -65,7 +65,7 @@ internal sealed class DeliveryRun : IDisposable
         })
     {
         _session = session;
-        session.LogSink = cmdlet.IsVerboseEnabled ? Log : static _ => { };
+        session.LogSink = cmdlet.IsVerboseEnabled ? Log : SmtpSession.Discard;
     }
 
     private DeliveryRun(AsyncPSCmdlet cmdlet, DeliverySettings settings, string smtpServer, int port, int? total,

@@ -21,6 +21,7 @@ public sealed class SmtpSession : IDisposable
     private SmtpSession(SmtpClientOptions options, string smtpServer)
     {
         options.ProtocolLogger = Log;
+        options.ProtocolLogEnabled = IsLogWanted;
         _client = new SmtpClient(options);
         SmtpServer = smtpServer;
         Port = options.UnixSocketPath is null ? options.EffectivePort : 0;
@@ -110,9 +111,13 @@ public sealed class SmtpSession : IDisposable
     }
 
     /// <summary>
-    /// Where the protocol log goes while a delivery run owns the session; null: to the running cmdlet.
+    /// Where the protocol log goes while a delivery run owns the session (<see cref="Discard"/>: nowhere); null: to
+    /// the running cmdlet.
     /// </summary>
     internal Action<SmtpLogEntry>? LogSink { get; set; }
+
+    /// <summary>The <see cref="LogSink"/> of a delivery run that shows no protocol log.</summary>
+    internal static readonly Action<SmtpLogEntry> Discard = static _ => { };
 
     /// <summary>Connects, greets, upgrades and logs in; the session is closed again when any step fails.</summary>
     internal static async Task<SmtpSession> OpenAsync(SmtpClientOptions options, string smtpServer,
@@ -149,6 +154,11 @@ public sealed class SmtpSession : IDisposable
     }
 
     /// <summary>The log goes to the cmdlet whose work the engine is running (pipelines may share a session).</summary>
+    // The engine makes a log line only when someone will read it: most sends run without -Verbose.
+    private bool IsLogWanted() => LogSink is { } sink
+        ? !ReferenceEquals(sink, Discard)
+        : AsyncPSCmdlet.Current is { IsVerboseEnabled: true };
+
     private void Log(SmtpLogEntry entry)
     {
         if (LogSink is { } sink) sink(entry);

@@ -95,6 +95,27 @@ public class CommandTests
         Assert.Contains("S: 250 queued", lines);
         Assert.DoesNotContain(lines, l => l.Contains("very private"));
     }
+
+    [Fact]
+    public async Task TheProtocolLogIsSilentWhileItsSwitchIsOff()
+    {
+        var log = new List<string>();
+        bool logging = false;
+        var server = new ScriptedServerStream();
+        using var client = await Scripted.ConnectedAsync(server, configure: o =>
+        {
+            o.ProtocolLogger = e => { lock (log) log.Add(e.ToString()); };
+            o.ProtocolLogEnabled = () => logging;
+        });
+        server.On("DATA\r\n", "250 ok\r\n250 ok\r\n354 go").On("\r\n.\r\n", "250 queued").On("NOOP\r\n", "250 fine");
+        await client.SendAsync(_message, Body);
+        Assert.Empty(log);
+
+        logging = true;
+        await client.NoopAsync();
+        Assert.Equal(new[] { "C: NOOP", "S: 250 fine" }, log);
+    }
+
     private static readonly SmtpEnvelope _message = new("sender@example.com", new SmtpRecipient[] { "rcpt@example.com" });
 
     private static SmtpContent Body => SmtpContent.FromBytes(System.Text.Encoding.ASCII.GetBytes("body"));

@@ -26,8 +26,8 @@ internal sealed class ReplyReader
     /// <summary>Waits briefly in the kernel before a read that would go pending (null: a caller's stream).</summary>
     public ReplyWait? Wait { get; set; }
 
-    /// <summary>Called with each reply line as received ("250-SIZE 100"), for the protocol log.</summary>
-    public Action<string>? LineObserver { get; set; }
+    /// <summary>The protocol log, given each reply line as received ("250-SIZE 100") while it is logging.</summary>
+    public SmtpConnection? LineLog { get; set; }
 
     /// <summary>Bytes have arrived that no reply read has consumed yet.</summary>
     public bool HasBufferedData => _end > _start;
@@ -101,7 +101,8 @@ internal sealed class ReplyReader
         int contentLength = length - 1; // without LF
         if (contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r') contentLength--;
         // The whole line as a string only for the protocol log or an error: the reply keeps the text after the code.
-        LineObserver?.Invoke(_utf8.GetString(buffer, offset, contentLength));
+        if (LineLog is { IsLogging: true } log)
+            log.Log(SmtpLogDirection.Server, _utf8.GetString(buffer, offset, contentLength));
         if (contentLength < 3 || !IsDigit(buffer[offset]) || !IsDigit(buffer[offset + 1])
             || !IsDigit(buffer[offset + 2]))
             throw Malformed(buffer, offset, contentLength);

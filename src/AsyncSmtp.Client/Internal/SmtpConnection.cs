@@ -14,6 +14,7 @@ internal sealed class SmtpConnection
 
     private readonly SmtpTransport _transport;
     private readonly Action<SmtpLogEntry>? _logger;
+    private readonly Func<bool>? _logEnabled;
     private int _closeLogged;
 
     // Command lines are encoded into one buffer kept for the connection's life (grown when a group needs
@@ -23,11 +24,12 @@ internal sealed class SmtpConnection
     // A submitted message's held end of data (at most one is owed at a time), kept until the next write.
     private byte[] _heldBuffer = Array.Empty<byte>();
 
-    private SmtpConnection(SmtpTransport transport, Action<SmtpLogEntry>? logger)
+    private SmtpConnection(SmtpTransport transport, Action<SmtpLogEntry>? logger, Func<bool>? logEnabled)
     {
         _transport = transport;
         _logger = logger;
-        if (logger is not null) transport.Reader.LineObserver = line => Log(SmtpLogDirection.Server, line);
+        _logEnabled = logEnabled;
+        if (logger is not null) transport.Reader.LineLog = this;
     }
 
     /// <summary>Opens the transport (TCP, Unix socket or the caller's), logging where to.</summary>
@@ -42,7 +44,7 @@ internal sealed class SmtpConnection
         {
             throw translated;
         }
-        var connection = new SmtpConnection(transport, options.ProtocolLogger);
+        var connection = new SmtpConnection(transport, options.ProtocolLogger, options.ProtocolLogEnabled);
         connection.Log(SmtpLogDirection.Info, $"Connected to {endpoint}");
         return connection;
     }
@@ -212,9 +214,12 @@ internal sealed class SmtpConnection
         }
     }
 
+    /// <summary>Whether a line logged now would be seen: check it before making a line only for the log.</summary>
+    public bool IsLogging => _logger is not null && (_logEnabled is null || _logEnabled());
+
     public void Log(SmtpLogDirection direction, string text)
     {
-        if (_logger is not null) _logger(new SmtpLogEntry(direction, text, IsEncrypted, DateTimeOffset.Now));
+        if (IsLogging) _logger!(new SmtpLogEntry(direction, text, IsEncrypted, DateTimeOffset.Now));
     }
 
     /// <summary>Security rule 6: a reply nobody asked for is never taken as the answer to the next command.</summary>
@@ -254,7 +259,7 @@ internal sealed class SmtpConnection
         int length = _utf8.GetBytes(line, 0, line.Length, buffer, offset);
         buffer[offset + length] = (byte)'\r';
         buffer[offset + length + 1] = (byte)'\n';
-        if (_logger is not null)
+        if (IsLogging)
             Log(SmtpLogDirection.Client, secretFrom < 0 ? line : line.Substring(0, secretFrom) + "********");
         return length + 2;
     }
