@@ -63,7 +63,7 @@ public sealed class NewSmtpMessageCommand : PSCmdlet, IMessageContentParameters
     protected override void ProcessRecord()
     {
         var message = ContentParameters.Build(this, this, out var error);
-        if (message is not null) WriteObject(SmtpMessageSaveMethod.Attach(message));
+        if (message is not null) WriteObject(message);
         else WriteError(error!);
     }
 }
