@@ -40,7 +40,9 @@ internal static class MessageText
         var normalised = (text ?? string.Empty).Replace("\r\n", "\n").Replace('\r', '\n');
         CheckEncodable(charset, normalised, parameterName);
         var part = new TextPart(subtype);
-        part.SetText(charset, normalised);
+        // What TextPart.SetText does, over a stream that a send leaves unchanged (ReadOnlyBytesStream says why).
+        part.ContentType.CharsetEncoding = charset;
+        part.Content = new MimeContent(new ReadOnlyBytesStream(charset.GetBytes(normalised)));
         part.ContentTransferEncoding = IsPlainSevenBit(normalised, charset)
             ? ContentEncoding.SevenBit
             : part.GetBestEncoding(EncodingConstraint.SevenBit);

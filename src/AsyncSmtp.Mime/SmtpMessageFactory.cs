@@ -42,7 +42,7 @@ public static class SmtpMessageFactory
     public static SmtpMessage Parse(byte[] raw)
     {
         if (raw is null) throw new ArgumentNullException(nameof(raw));
-        return new SmtpMessage(ParseMessage(new MemoryStream(raw, writable: false), "The raw message", "RawMessage"),
+        return new SmtpMessage(ParseMessage(new ReadOnlyBytesStream(raw), "The raw message", "RawMessage"),
             Array.Empty<ReopenableFileStream>(), built: false);
     }
 
