@@ -1,5 +1,4 @@
 using System.Text;
-using MimeKit.Utils;
 
 namespace AsyncSmtp.Mime;
 
@@ -13,11 +12,11 @@ internal static class MessageBuilder
         if (string.IsNullOrWhiteSpace(spec.From))
             throw new SmtpArgumentException("A message needs a From address.", "From");
 
-        // The constructor already sets Date and a Message-Id.
+        // The constructor already sets Date and a Message-Id (never null).
         var message = new MimeMessage();
         var from = Addresses.ParseMailbox(spec.From, "From");
         message.From.Add(from);
-        message.MessageId = MimeUtils.GenerateMessageId(AsciiDomain(from));
+        message.MessageId = WithDomain(message.MessageId!, AsciiDomain(from));
         message.To.AddRange(Addresses.ParseList(spec.To, "To"));
         message.Cc.AddRange(Addresses.ParseList(spec.Cc, "Cc"));
         message.Bcc.AddRange(Addresses.ParseList(spec.Bcc, "Bcc"));
@@ -53,6 +52,11 @@ internal static class MessageBuilder
         message.MimeVersion = new Version(1, 0);
         return (message, files);
     }
+
+    // The constructor's unique part (time and random bytes) is kept: a second id would cost another cryptographic
+    // random draw, which is a tenth of building a small message.
+    private static string WithDomain(string messageId, string domain) =>
+        messageId.Substring(0, messageId.LastIndexOf('@') + 1) + domain;
 
     // The Message-Id's right side is the sender's domain, as mail clients do; punycode keeps the header ASCII.
     private static string AsciiDomain(MailboxAddress from)

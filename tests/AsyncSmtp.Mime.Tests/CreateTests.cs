@@ -86,6 +86,8 @@ public class CreateTests
         Assert.InRange(sent.Message.Date, before, DateTimeOffset.UtcNow.AddSeconds(2));
         Assert.Contains("\r\nDate: ", sent.Text);
         Assert.NotEqual(message.MessageId, SmtpMessageFactory.Create(Spec()).MessageId);
+        Assert.Matches(@"^[0-9A-Za-z]+\.[0-9A-Za-z]+@xn--bcher-kva\.example$",
+            SmtpMessageFactory.Create(Spec(s => s.From = "jörg@bücher.example")).MessageId);
     }
 
     [Fact]
