@@ -153,12 +153,12 @@ public sealed class SmtpSession : IDisposable
         }
     }
 
-    /// <summary>The log goes to the cmdlet whose work the engine is running (pipelines may share a session).</summary>
     // The engine makes a log line only when someone will read it: most sends run without -Verbose.
     private bool IsLogWanted() => LogSink is { } sink
         ? !ReferenceEquals(sink, Discard)
         : AsyncPSCmdlet.Current is { IsVerboseEnabled: true };
 
+    /// <summary>The log goes to the cmdlet whose work the engine is running (pipelines may share a session).</summary>
     private void Log(SmtpLogEntry entry)
     {
         if (LogSink is { } sink) sink(entry);

@@ -27,6 +27,7 @@ internal sealed class ReadOnlyBytesStream : Stream
     public override int Read(byte[] buffer, int offset, int count)
     {
         int available = (int)Math.Max(0, Math.Min(count, _bytes.Length - _position));
+        if (available == 0) return 0; // at or past the end, where a copy from there would throw
         Buffer.BlockCopy(_bytes, (int)_position, buffer, offset, available);
         _position += available;
         return available;

@@ -42,7 +42,8 @@ internal static class ObjectGraph
             var (slot, old) = before[i];
             object? now = after[i].Value;
             bool same = old is not null && old.GetType().IsValueType ? old.Equals(now) : ReferenceEquals(old, now);
-            if (slot != after[i].Slot || !same) return $"{slot}: {old?.GetType().Name ?? "null"} became {now?.GetType().Name ?? "null"}";
+            if (slot != after[i].Slot || !same)
+                return $"{slot}: {old?.GetType().Name ?? "null"} became {now?.GetType().Name ?? "null"}";
         }
         return null;
     }
