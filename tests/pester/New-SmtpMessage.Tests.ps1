@@ -202,10 +202,14 @@ Describe 'New-SmtpMessage' {
             $dir = Join-Path $work 'save-here'
             New-Item -ItemType Directory $dir | Out-Null
             $name = "relative-$([guid]::NewGuid()).eml"
+            $wrongPlace = Join-Path ([Environment]::CurrentDirectory) $name
             Push-Location $dir
             try { $m.Save($name) } finally { Pop-Location }
-            Join-Path $dir $name | Should -Exist
-            Join-Path ([Environment]::CurrentDirectory) $name | Should -Not -Exist
+            try {
+                Join-Path $dir $name | Should -Exist
+                $wrongPlace | Should -Not -Exist
+            }
+            finally { Remove-Item -LiteralPath $wrongPlace -ErrorAction Ignore } # a failure leaves nothing behind
         }
 
         It 'resolves a PowerShell drive path' {
