@@ -86,7 +86,7 @@ public sealed class SmtpMessage
     public void Save(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("A path is required.", nameof(path));
-        var target = Path.GetFullPath(path);
+        var target = SavePaths.ToFullPath(path);
         if (_files.Any(f => string.Equals(f.Path, target, StringComparison.OrdinalIgnoreCase)))
             throw new IOException($"Cannot save over '{target}': the message reads its content from that file.");
 

@@ -212,6 +212,23 @@ Describe 'New-SmtpMessage' {
             finally { Remove-Item -LiteralPath $wrongPlace -ErrorAction Ignore } # a failure leaves nothing behind
         }
 
+        It 'resolves a relative path against the location of the runspace it is called in, one without the module too' {
+            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'parallel' -Body 'x'
+            $dir = Join-Path $work 'save-parallel'
+            New-Item -ItemType Directory $dir | Out-Null
+            $name = "parallel-$([guid]::NewGuid()).eml"
+            $wrongPlace = Join-Path ([Environment]::CurrentDirectory) $name
+            Push-Location $dir
+            # ForEach-Object -Parallel runs in runspaces of its own, which start at the caller's location and have
+            # not imported the module.
+            try { $m | ForEach-Object -Parallel { $_.Save($using:name) } } finally { Pop-Location }
+            try {
+                Join-Path $dir $name | Should -Exist
+                $wrongPlace | Should -Not -Exist
+            }
+            finally { Remove-Item -LiteralPath $wrongPlace -ErrorAction Ignore }
+        }
+
         It 'resolves a PowerShell drive path' {
             $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'drive' -Body 'x'
             New-PSDrive -Name SaveTest -PSProvider FileSystem -Root $work | Out-Null
