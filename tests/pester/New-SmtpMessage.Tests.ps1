@@ -197,36 +197,33 @@ Describe 'New-SmtpMessage' {
     }
 
     Context 'Save(path)' {
-        It 'resolves a relative path against the current location ($PWD), not the process directory' {
-            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'relative' -Body 'x'
-            $dir = Join-Path $work 'save-here'
-            New-Item -ItemType Directory $dir | Out-Null
-            $name = "relative-$([guid]::NewGuid()).eml"
-            $wrongPlace = Join-Path ([Environment]::CurrentDirectory) $name
-            Push-Location $dir
-            try { $m.Save($name) } finally { Pop-Location }
-            try {
-                Join-Path $dir $name | Should -Exist
-                $wrongPlace | Should -Not -Exist
+        BeforeAll {
+            # Saves a new message under a relative name from a new directory, made the current location, with
+            # $Save (given the message and the name); asserts where the file went. A failure leaves nothing behind.
+            function Assert-SavedInLocation([string] $Directory, [scriptblock] $Save) {
+                $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'relative' -Body 'x'
+                $dir = Join-Path $work $Directory
+                New-Item -ItemType Directory $dir | Out-Null
+                $name = "relative-$([guid]::NewGuid()).eml"
+                $wrongPlace = Join-Path ([Environment]::CurrentDirectory) $name
+                Push-Location $dir
+                try { & $Save $m $name } finally { Pop-Location }
+                try {
+                    Join-Path $dir $name | Should -Exist
+                    $wrongPlace | Should -Not -Exist
+                }
+                finally { Remove-Item -LiteralPath $wrongPlace -ErrorAction Ignore }
             }
-            finally { Remove-Item -LiteralPath $wrongPlace -ErrorAction Ignore } # a failure leaves nothing behind
+        }
+
+        It 'resolves a relative path against the current location ($PWD), not the process directory' {
+            Assert-SavedInLocation 'save-here' { param($m, $name) $m.Save($name) }
         }
 
         It 'resolves a relative path against the location of the runspace it is called in, one without the module too' {
-            $m = New-SmtpMessage -From 'alice@example.com' -To 'bob@example.com' -Subject 'parallel' -Body 'x'
-            $dir = Join-Path $work 'save-parallel'
-            New-Item -ItemType Directory $dir | Out-Null
-            $name = "parallel-$([guid]::NewGuid()).eml"
-            $wrongPlace = Join-Path ([Environment]::CurrentDirectory) $name
-            Push-Location $dir
             # ForEach-Object -Parallel runs in runspaces of its own, which start at the caller's location and have
             # not imported the module.
-            try { $m | ForEach-Object -Parallel { $_.Save($using:name) } } finally { Pop-Location }
-            try {
-                Join-Path $dir $name | Should -Exist
-                $wrongPlace | Should -Not -Exist
-            }
-            finally { Remove-Item -LiteralPath $wrongPlace -ErrorAction Ignore }
+            Assert-SavedInLocation 'save-parallel' { param($m, $name) $m | ForEach-Object -Parallel { $_.Save($using:name) } }
         }
 
         It 'resolves a PowerShell drive path' {
