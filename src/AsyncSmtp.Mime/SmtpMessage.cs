@@ -81,7 +81,9 @@ public sealed class SmtpMessage
     /// <summary>
     /// Writes the message as an .eml file (Bcc kept, as a draft), replacing any file there. The file is written
     /// under a temporary name and then renamed, so a failed save never leaves half a message behind. The files the
-    /// message reads from (its .eml source, its attachments) cannot be the target: IOException.
+    /// message reads from (its .eml source, its attachments) cannot be the target: IOException. A relative path is
+    /// relative to the working directory, or with the PowerShell module imported, on a PowerShell thread, to that
+    /// runspace's current location.
     /// </summary>
     public void Save(string path)
     {
