@@ -131,7 +131,7 @@ public sealed class SmtpMessage
         var addresses = explicitRecipients is { Count: > 0 }
             ? explicitRecipients.Select(EnvelopeAddress.Recipient).ToList()
             : HeaderEnvelope.Recipients(_message, _envelopeFromLists);
-        var unique = addresses.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var unique = WithoutRepeats(addresses);
         if (unique.Count == 0)
             throw new SmtpArgumentException(
                 "The message has no recipients: no To, Cc or Bcc header and no recipient given.", "Recipient");
@@ -141,6 +141,15 @@ public sealed class SmtpMessage
             RequireSmtpUtf8 = _international || !Addresses.IsAscii(envelopeSender)
                 || unique.Any(a => !Addresses.IsAscii(a)),
         };
+    }
+
+    // One recipient (a bulk send's usual message) needs no set to find repeats in.
+    private static List<string> WithoutRepeats(IEnumerable<string> addresses)
+    {
+        var all = addresses.ToList();
+        if (all.Count < 2) return all;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        return all.Where(seen.Add).ToList();
     }
 
     /// <summary>
