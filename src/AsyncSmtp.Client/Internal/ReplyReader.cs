@@ -26,8 +26,11 @@ internal sealed class ReplyReader
     /// <summary>Waits briefly in the kernel before a read that would go pending (null: a caller's stream).</summary>
     public ReplyWait? Wait { get; set; }
 
-    /// <summary>The protocol log, given each reply line as received ("250-SIZE 100") while it is logging.</summary>
-    public SmtpConnection? LineLog { get; set; }
+    /// <summary>
+    /// Given each reply line as received, its bytes without the line break ("250-SIZE 100"), for the protocol log,
+    /// which decides whether to make a string of them.
+    /// </summary>
+    public Action<byte[], int, int>? LineObserver { get; set; }
 
     /// <summary>Bytes have arrived that no reply read has consumed yet.</summary>
     public bool HasBufferedData => _end > _start;
@@ -100,9 +103,9 @@ internal sealed class ReplyReader
     {
         int contentLength = length - 1; // without LF
         if (contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r') contentLength--;
-        // The whole line as a string only for the protocol log or an error: the reply keeps the text after the code.
-        if (LineLog is { IsLogging: true } log)
-            log.Log(SmtpLogDirection.Server, _utf8.GetString(buffer, offset, contentLength));
+        // The whole line only to the protocol log (a string only when logging) or an error: the reply keeps the text
+        // after the code.
+        LineObserver?.Invoke(buffer, offset, contentLength);
         if (contentLength < 3 || !IsDigit(buffer[offset]) || !IsDigit(buffer[offset + 1])
             || !IsDigit(buffer[offset + 2]))
             throw Malformed(buffer, offset, contentLength);

@@ -29,7 +29,7 @@ internal sealed class SmtpConnection
         _transport = transport;
         _logger = logger;
         _logEnabled = logEnabled;
-        if (logger is not null) transport.Reader.LineLog = this;
+        if (logger is not null) transport.Reader.LineObserver = LogReplyLine;
     }
 
     /// <summary>Opens the transport (TCP, Unix socket or the caller's), logging where to.</summary>
@@ -220,6 +220,11 @@ internal sealed class SmtpConnection
     public void Log(SmtpLogDirection direction, string text)
     {
         if (IsLogging) _logger!(new SmtpLogEntry(direction, text, IsEncrypted, DateTimeOffset.Now));
+    }
+
+    private void LogReplyLine(byte[] buffer, int offset, int count)
+    {
+        if (IsLogging) Log(SmtpLogDirection.Server, _utf8.GetString(buffer, offset, count));
     }
 
     /// <summary>Security rule 6: a reply nobody asked for is never taken as the answer to the next command.</summary>
