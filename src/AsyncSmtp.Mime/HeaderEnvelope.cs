@@ -28,46 +28,47 @@ internal static class HeaderEnvelope
     /// </param>
     public static string Sender(MimeMessage message, bool fromLists)
     {
-        var resent = !fromLists && IsResent(message.Headers);
+        if (fromLists) return Sender(message.From);
+        var resent = IsResent(message.Headers);
         var senderId = resent ? HeaderId.ResentSender : HeaderId.Sender;
         var fromId = resent ? HeaderId.ResentFrom : HeaderId.From;
         var id = message.Headers.Contains(senderId) ? senderId : fromId;
-        var name = id.ToHeaderName();
-
-        var mailboxes = Mailboxes(message, id, fromLists).ToList();
-        if (mailboxes.Count != 1)
-        {
-            throw new SmtpArgumentException(
-                $"The envelope sender is taken from the {name} header, which must hold exactly one mailbox (it holds " +
-                    $"{mailboxes.Count}); give the sender explicitly.",
-                "Sender");
-        }
-
-        return Addresses.ToEnvelopeAddress(mailboxes[0], name);
+        return OneMailbox(Mailboxes(message.Headers, id), id.ToHeaderName());
     }
+
+    /// <summary>The MAIL FROM of a message built here: its From list's one mailbox.</summary>
+    public static string Sender(InternetAddressList from) => OneMailbox(from.Mailboxes, "From");
 
     /// <summary>
     /// The mailboxes for RCPT TO, groups expanded, in header order (duplicates are removed by the caller).
     /// </summary>
     public static IEnumerable<string> Recipients(MimeMessage message, bool fromLists)
     {
-        var ids = !fromLists && IsResent(message.Headers) ? _resentRecipientIds : _recipientIds;
-        return ids.SelectMany(id =>
-            Mailboxes(message, id, fromLists).Select(m => Addresses.ToEnvelopeAddress(m, id.ToHeaderName())));
+        if (fromLists) return Recipients(message.To, message.Cc, message.Bcc);
+        var ids = IsResent(message.Headers) ? _resentRecipientIds : _recipientIds;
+        return ids.SelectMany(id => ToEnvelope(Mailboxes(message.Headers, id), id.ToHeaderName()));
     }
 
-    private static IEnumerable<MailboxAddress> Mailboxes(MimeMessage message, HeaderId id, bool fromLists)
+    /// <summary>The RCPT TO addresses of a message built here, from its address lists.</summary>
+    public static IEnumerable<string> Recipients(InternetAddressList to, InternetAddressList cc,
+        InternetAddressList bcc) =>
+        ToEnvelope(to.Mailboxes, "To").Concat(ToEnvelope(cc.Mailboxes, "Cc")).Concat(ToEnvelope(bcc.Mailboxes, "Bcc"));
+
+    private static IEnumerable<string> ToEnvelope(IEnumerable<MailboxAddress> mailboxes, string header) =>
+        mailboxes.Select(m => Addresses.ToEnvelopeAddress(m, header));
+
+    private static string OneMailbox(IEnumerable<MailboxAddress> mailboxes, string header)
     {
-        if (!fromLists) return Mailboxes(message.Headers, id);
-        var list = id switch
+        var all = mailboxes.ToList();
+        if (all.Count != 1)
         {
-            HeaderId.From => message.From,
-            HeaderId.To => message.To,
-            HeaderId.Cc => message.Cc,
-            HeaderId.Bcc => message.Bcc,
-            _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Not an address list a built message has."),
-        };
-        return list.Mailboxes;
+            throw new SmtpArgumentException(
+                $"The envelope sender is taken from the {header} header, which must hold exactly one mailbox (it " +
+                    $"holds {all.Count}); give the sender explicitly.",
+                "Sender");
+        }
+
+        return Addresses.ToEnvelopeAddress(all[0], header);
     }
 
     /// <summary>

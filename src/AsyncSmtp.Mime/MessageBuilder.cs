@@ -6,21 +6,17 @@ namespace AsyncSmtp.Mime;
 internal static class MessageBuilder
 {
     /// <summary>The message and the attachment files it reads when serialised.</summary>
-    public static (MimeMessage Message, IReadOnlyList<ReopenableFileStream> Files) Build(SmtpMessageSpec spec)
+    public static (MimeMessage Message, IReadOnlyList<ReopenableFileStream> Files) Build(SmtpMessageSpec spec,
+        MessageAddresses addresses)
     {
-        if (spec is null) throw new ArgumentNullException(nameof(spec));
-        if (string.IsNullOrWhiteSpace(spec.From))
-            throw new SmtpArgumentException("A message needs a From address.", "From");
-
         // The constructor already sets Date and a Message-Id (never null).
         var message = new MimeMessage();
-        var from = Addresses.ParseMailbox(spec.From, "From");
-        message.From.Add(from);
-        message.MessageId = WithDomain(message.MessageId!, AsciiDomain(from));
-        message.To.AddRange(Addresses.ParseList(spec.To, "To"));
-        message.Cc.AddRange(Addresses.ParseList(spec.Cc, "Cc"));
-        message.Bcc.AddRange(Addresses.ParseList(spec.Bcc, "Bcc"));
-        message.ReplyTo.AddRange(Addresses.ParseList(spec.ReplyTo, "ReplyTo"));
+        message.From.Add(addresses.From);
+        message.MessageId = WithDomain(message.MessageId!, addresses.MessageIdDomain);
+        message.To.AddRange(addresses.To);
+        message.Cc.AddRange(addresses.Cc);
+        message.Bcc.AddRange(addresses.Bcc);
+        message.ReplyTo.AddRange(addresses.ReplyTo);
         var charset = MessageText.Charset(spec.Encoding);
         MessageText.SetSubject(message, spec.Subject, charset);
         SetPriority(message, spec.Priority);
@@ -57,13 +53,6 @@ internal static class MessageBuilder
     // random draw, which is a tenth of building a small message.
     private static string WithDomain(string messageId, string domain) =>
         messageId.Substring(0, messageId.LastIndexOf('@') + 1) + domain;
-
-    // The Message-Id's right side is the sender's domain, as mail clients do; punycode keeps the header ASCII.
-    private static string AsciiDomain(MailboxAddress from)
-    {
-        var address = from.GetAddress(idnEncode: true);
-        return address.Substring(address.LastIndexOf('@') + 1);
-    }
 
     // The three headers that Outlook, Thunderbird and System.Net.Mail each read or write.
     private static void SetPriority(MimeMessage message, SmtpMessagePriority priority)

@@ -37,7 +37,7 @@ internal static class MessageText
     // wire anyway: doing it now keeps Size equal to the bytes actually sent.
     public static TextPart Create(string subtype, string? text, Encoding charset, string parameterName)
     {
-        var normalised = (text ?? string.Empty).Replace("\r\n", "\n").Replace('\r', '\n');
+        var normalised = WithLineFeeds(text);
         CheckEncodable(charset, normalised, parameterName);
         var part = new TextPart(subtype);
         // What TextPart.SetText does, over a stream that a send leaves unchanged (ReadOnlyBytesStream says why).
@@ -49,29 +49,29 @@ internal static class MessageText
         return part;
     }
 
+    /// <summary>The text with every line break (CRLF, CR or LF) as LF; null as empty.</summary>
+    public static string WithLineFeeds(string? text) =>
+        (text ?? string.Empty).Replace("\r\n", "\n").Replace('\r', '\n');
+
     // The common case decided without MimeKit's pass over the encoded text (a filtered stream and its buffers,
     // about 5 KB and a sixth of building a message): UTF-8 text that is ASCII without NUL, lines of at most 78
     // characters, no line starting "From " (which MimeKit protects from mbox quoting). Exactly the texts for which
-    // GetBestEncoding(SevenBit) says 7bit; anything else is left to it. The text holds LF only (normalised).
+    // GetBestEncoding(SevenBit) says 7bit; anything else is left to it. A line ends at LF, CR or CRLF, so the text
+    // may be given before or after WithLineFeeds.
     internal static bool IsPlainSevenBit(string text, Encoding charset)
     {
         if (charset.CodePage != _default.CodePage) return false;
-        int lineStart = 0;
-        for (int i = 0; i <= text.Length; i++)
+        var lineStart = 0;
+        while (true)
         {
-            if (i == text.Length || text[i] == '\n')
-            {
-                if (i - lineStart > SevenBitLineLength) return false;
-                if (i < text.Length && string.CompareOrdinal(text, lineStart, "From ", 0, 5) == 0) return false;
-                lineStart = i + 1;
-            }
-            else if (text[i] == '\0' || text[i] > 0x7F)
-            {
+            var lineBreak = AsciiText.NextLineBreak(text, lineStart);
+            var length = (lineBreak < 0 ? text.Length : lineBreak) - lineStart;
+            if (length > SevenBitLineLength || !AsciiText.IsWithin(text, lineStart, length, '\u0001', '\u007F'))
                 return false;
-            }
+            if (lineBreak < 0) return true;
+            if (string.CompareOrdinal(text, lineStart, "From ", 0, 5) == 0) return false;
+            lineStart = AsciiText.AfterLineBreak(text, lineBreak);
         }
-
-        return true;
     }
 
     // An encoding that cannot hold a character replaces it with '?' without a word: the text would arrive changed.

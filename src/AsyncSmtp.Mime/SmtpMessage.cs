@@ -1,5 +1,4 @@
 using AsyncSmtp.Mime;
-using MimeKit.IO;
 
 namespace AsyncSmtp;
 
@@ -7,76 +6,49 @@ namespace AsyncSmtp;
 /// A message ready to send: built by New-SmtpMessage or read from an .eml file / raw bytes.
 /// Not disposable on purpose: the files it reads from (attachments, a loaded .eml) are opened only while it is
 /// serialised, so an object left in a PowerShell variable or pipeline holds no handle and locks no file.
-/// One serialisation runs at a time; concurrent sends of the same object wait for each other.
+/// One serialisation runs at a time; concurrent sends of the same object wait for each other. A plain-text message
+/// is held as the bytes it is sent as.
 /// </summary>
 public sealed class SmtpMessage
 {
-    private readonly MimeMessage _message;
-    private readonly IReadOnlyList<ReopenableFileStream> _files;
-    private readonly bool _international;
-    // Built here, no Sender or Resent header added: the envelope comes from MimeKit's address lists (HeaderEnvelope).
-    private readonly bool _envelopeFromLists;
-    // MimeKit content streams have one position each: two serialisations at once would interleave their reads.
-    private readonly SemaphoreSlim _serialisation = new(1, 1);
-    private long _size = -1;
+    private readonly MessageSource _source;
 
-    /// <param name="message">The MIME message, not to be changed afterwards.</param>
-    /// <param name="files">The files it reads when serialised.</param>
-    /// <param name="built">Built here from parameters: its address headers were written from its address lists.</param>
-    internal SmtpMessage(MimeMessage message, IReadOnlyList<ReopenableFileStream> files, bool built)
+    internal SmtpMessage(MessageSource source)
     {
-        _message = message;
-        _files = files;
-        _international = Utf8Headers.AreRequired(message.Headers);
-        _envelopeFromLists = built && HeaderEnvelope.CanReadFromLists(message.Headers);
+        _source = source;
     }
 
     /// <summary>The From mailbox(es), formatted ("Name &lt;addr&gt;" or the bare address); null when absent.</summary>
-    public string? From => _message.From.Count == 0 ? null : string.Join(", ", AddressDisplay.Format(_message.From));
+    public string? From => _source.From.Count == 0 ? null : string.Join(", ", AddressDisplay.Format(_source.From));
 
     /// <summary>
     /// The To addresses, formatted for people: "Name &lt;addr&gt;" (quoted only when needed) or the bare address.
     /// </summary>
-    public string[] To => AddressDisplay.Format(_message.To);
+    public string[] To => AddressDisplay.Format(_source.To);
 
-    public string[] Cc => AddressDisplay.Format(_message.Cc);
+    public string[] Cc => AddressDisplay.Format(_source.Cc);
 
-    public string[] Bcc => AddressDisplay.Format(_message.Bcc);
+    public string[] Bcc => AddressDisplay.Format(_source.Bcc);
 
-    public string? Subject => _message.Subject;
+    public string? Subject => _source.Subject;
 
     /// <summary>The Message-Id without angle brackets; null when a loaded message has none.</summary>
-    public string? MessageId => _message.MessageId;
+    public string? MessageId => _source.MessageId;
 
     /// <summary>The headers hold UTF-8 addresses: the message can only be sent to a server offering SMTPUTF8.</summary>
-    public bool RequiresSmtpUtf8 => _international;
+    public bool RequiresSmtpUtf8 => _source.International;
 
     /// <summary>
     /// Whether the content is read from files (attachments, or the .eml the message was loaded from):
     /// such a message may be large, and <see cref="Size"/> costs a read of those files.
     /// </summary>
-    public bool ReadsFiles => _files.Count > 0;
+    public bool ReadsFiles => _source.Files.Count > 0;
 
     /// <summary>
     /// Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing. Measured once, on first use, without buffering the
     /// message.
     /// </summary>
-    public long Size
-    {
-        get
-        {
-            var size = Interlocked.Read(ref _size);
-            if (size >= 0) return size;
-            using (var measuring = new MeasuringStream())
-            {
-                Serialise(MimeOptions.Transmit(_international), measuring);
-                size = measuring.Length;
-            }
-
-            Interlocked.Exchange(ref _size, size);
-            return size;
-        }
-    }
+    public long Size => _source.Size;
 
     /// <summary>
     /// Writes the message as an .eml file (Bcc kept, as a draft), replacing any file there. The file is written
@@ -89,7 +61,7 @@ public sealed class SmtpMessage
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("A path is required.", nameof(path));
         var target = SavePaths.ToFullPath(path);
-        if (_files.Any(f => string.Equals(f.Path, target, StringComparison.OrdinalIgnoreCase)))
+        if (_source.Files.Any(f => string.Equals(f.Path, target, StringComparison.OrdinalIgnoreCase)))
             throw new IOException($"Cannot save over '{target}': the message reads its content from that file.");
 
         var temporary = target + "." + Guid.NewGuid().ToString("N") + ".tmp";
@@ -97,7 +69,7 @@ public sealed class SmtpMessage
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                Serialise(MimeOptions.Save(_international), file);
+                _source.WriteSaved(file);
             }
 
             if (File.Exists(target)) File.Replace(temporary, target, null);
@@ -125,12 +97,12 @@ public sealed class SmtpMessage
         SmtpNotify notify = SmtpNotify.Default)
     {
         var envelopeSender = sender is null
-            ? HeaderEnvelope.Sender(_message, _envelopeFromLists)
+            ? _source.EnvelopeSender()
             : EnvelopeAddress.Sender(sender);
         var explicitRecipients = recipients?.ToList();
         var addresses = explicitRecipients is { Count: > 0 }
             ? explicitRecipients.Select(EnvelopeAddress.Recipient).ToList()
-            : HeaderEnvelope.Recipients(_message, _envelopeFromLists);
+            : _source.EnvelopeRecipients();
         var unique = WithoutRepeats(addresses);
         if (unique.Count == 0)
             throw new SmtpArgumentException(
@@ -138,7 +110,7 @@ public sealed class SmtpMessage
 
         return new SmtpEnvelope(envelopeSender, unique.Select(a => new SmtpRecipient(a, notify)))
         {
-            RequireSmtpUtf8 = _international || !Addresses.IsAscii(envelopeSender)
+            RequireSmtpUtf8 = _source.International || !Addresses.IsAscii(envelopeSender)
                 || unique.Any(a => !Addresses.IsAscii(a)),
         };
     }
@@ -153,50 +125,14 @@ public sealed class SmtpMessage
     }
 
     /// <summary>
-    /// The content as sent: CRLF, Bcc and Resent-Bcc never transmitted, streamed from MimeKit; Length is
-    /// <see cref="Size"/>.
+    /// The content as sent: CRLF, Bcc and Resent-Bcc never transmitted; Length is <see cref="Size"/>.
     /// </summary>
-    public SmtpContent CreateContent() => SmtpContent.FromMeasuredWriter(WriteAsync, () => Size);
+    public SmtpContent CreateContent() => _source.CreateContent();
 
     public override string ToString()
     {
         var recipients = To.Concat(Cc).Concat(Bcc).ToList();
         return $"\"{Subject}\" from {From ?? "(no From)"} to " +
             $"{(recipients.Count == 0 ? "(no recipients)" : string.Join(", ", recipients))}";
-    }
-
-    private async Task WriteAsync(Stream destination, CancellationToken cancellationToken)
-    {
-        await _serialisation.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Straight into the engine's body stream, which buffers and encodes; only asynchronous writes reach it.
-            await _message.WriteToAsync(MimeOptions.Transmit(_international), destination,
-                cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ReleaseFiles();
-            _serialisation.Release();
-        }
-    }
-
-    private void Serialise(FormatOptions options, Stream target)
-    {
-        _serialisation.Wait();
-        try
-        {
-            _message.WriteTo(options, target);
-        }
-        finally
-        {
-            ReleaseFiles();
-            _serialisation.Release();
-        }
-    }
-
-    private void ReleaseFiles()
-    {
-        foreach (var file in _files) file.Release();
     }
 }

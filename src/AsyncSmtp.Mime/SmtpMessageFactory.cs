@@ -13,8 +13,12 @@ public static class SmtpMessageFactory
     /// </summary>
     public static SmtpMessage Create(SmtpMessageSpec spec)
     {
-        var (message, files) = MessageBuilder.Build(spec);
-        return new SmtpMessage(message, files, built: true);
+        if (spec is null) throw new ArgumentNullException(nameof(spec));
+        var addresses = MessageAddresses.Parse(spec);
+        var composed = PlainMessageComposer.TryCompose(spec, addresses);
+        if (composed is not null) return new SmtpMessage(composed);
+        var (message, files) = MessageBuilder.Build(spec, addresses);
+        return new SmtpMessage(new MimeMessageSource(message, files, built: true));
     }
 
     /// <summary>
@@ -28,7 +32,8 @@ public static class SmtpMessageFactory
         var file = ReopenableFileStream.Create(Path.GetFullPath(path));
         try
         {
-            return new SmtpMessage(ParseMessage(file, $"'{file.Path}'", "Path"), new[] { file }, built: false);
+            var message = ParseMessage(file, $"'{file.Path}'", "Path");
+            return new SmtpMessage(new MimeMessageSource(message, new[] { file }, built: false));
         }
         finally
         {
@@ -42,8 +47,8 @@ public static class SmtpMessageFactory
     public static SmtpMessage Parse(byte[] raw)
     {
         if (raw is null) throw new ArgumentNullException(nameof(raw));
-        return new SmtpMessage(ParseMessage(new ReadOnlyBytesStream(raw), "The raw message", "RawMessage"),
-            Array.Empty<ReopenableFileStream>(), built: false);
+        var message = ParseMessage(new ReadOnlyBytesStream(raw), "The raw message", "RawMessage");
+        return new SmtpMessage(new MimeMessageSource(message, Array.Empty<ReopenableFileStream>(), built: false));
     }
 
     /// <summary>Reads a raw message given as text (encoded as UTF-8).</summary>

@@ -64,6 +64,23 @@ public sealed class SevenBitTests
         }
     }
 
+    // The composer asks about text as given, before its line breaks are made LF.
+    [Fact]
+    public void Any_line_break_counts_as_LF()
+    {
+        var random = new Random(29);
+        string[] pieces = { "From me", "x", new string('y', 78), "\r\n", "\r", "\n", "\r\r\n", " " };
+        for (int n = 0; n < 2000; n++)
+        {
+            var text = string.Concat(
+                Enumerable.Range(0, random.Next(0, 6)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var normalised = MessageText.WithLineFeeds(text);
+
+            Assert.Equal(MessageText.IsPlainSevenBit(normalised, Encoding.UTF8),
+                MessageText.IsPlainSevenBit(text, Encoding.UTF8));
+        }
+    }
+
     [Fact]
     public void Another_charset_is_left_to_MimeKit() =>
         Assert.False(MessageText.IsPlainSevenBit("hello", Encoding.Unicode));
