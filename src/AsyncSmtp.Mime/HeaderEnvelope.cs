@@ -37,7 +37,10 @@ internal static class HeaderEnvelope
     }
 
     /// <summary>The MAIL FROM of a message built here: its From list's one mailbox.</summary>
-    public static string Sender(InternetAddressList from) => OneMailbox(from.Mailboxes, "From");
+    public static string Sender(InternetAddressList from) =>
+        from.Count == 1 && from[0] is MailboxAddress mailbox
+            ? Addresses.ToEnvelopeAddress(mailbox, "From")
+            : OneMailbox(from.Mailboxes, "From");
 
     /// <summary>
     /// The mailboxes for RCPT TO, groups expanded, in header order (duplicates are removed by the caller).
@@ -46,16 +49,31 @@ internal static class HeaderEnvelope
     {
         if (fromLists) return Recipients(message.To, message.Cc, message.Bcc);
         var ids = IsResent(message.Headers) ? _resentRecipientIds : _recipientIds;
-        return ids.SelectMany(id => ToEnvelope(Mailboxes(message.Headers, id), id.ToHeaderName()));
+        return ids.SelectMany(id =>
+            Mailboxes(message.Headers, id).Select(m => Addresses.ToEnvelopeAddress(m, id.ToHeaderName())));
     }
 
-    /// <summary>The RCPT TO addresses of a message built here, from its address lists.</summary>
-    public static IEnumerable<string> Recipients(InternetAddressList to, InternetAddressList cc,
-        InternetAddressList bcc) =>
-        ToEnvelope(to.Mailboxes, "To").Concat(ToEnvelope(cc.Mailboxes, "Cc")).Concat(ToEnvelope(bcc.Mailboxes, "Bcc"));
+    /// <summary>
+    /// The RCPT TO addresses of a message built here, from its address lists; a loop rather than a query, as this
+    /// runs for every message sent.
+    /// </summary>
+    public static List<string> Recipients(InternetAddressList to, InternetAddressList cc, InternetAddressList bcc)
+    {
+        var recipients = new List<string>(to.Count + cc.Count + bcc.Count);
+        AddRecipients(recipients, to, "To");
+        AddRecipients(recipients, cc, "Cc");
+        AddRecipients(recipients, bcc, "Bcc");
+        return recipients;
+    }
 
-    private static IEnumerable<string> ToEnvelope(IEnumerable<MailboxAddress> mailboxes, string header) =>
-        mailboxes.Select(m => Addresses.ToEnvelopeAddress(m, header));
+    private static void AddRecipients(List<string> recipients, InternetAddressList list, string header)
+    {
+        foreach (var address in list)
+        {
+            if (address is MailboxAddress mailbox) recipients.Add(Addresses.ToEnvelopeAddress(mailbox, header));
+            else if (address is GroupAddress group) AddRecipients(recipients, group.Members, header);
+        }
+    }
 
     private static string OneMailbox(IEnumerable<MailboxAddress> mailboxes, string header)
     {

@@ -108,17 +108,21 @@ public sealed class SmtpMessage
             throw new SmtpArgumentException(
                 "The message has no recipients: no To, Cc or Bcc header and no recipient given.", "Recipient");
 
-        return new SmtpEnvelope(envelopeSender, unique.Select(a => new SmtpRecipient(a, notify)))
+        var international = _source.International || !Addresses.IsAscii(envelopeSender);
+        var envelopeRecipients = new SmtpRecipient[unique.Count];
+        for (var i = 0; i < unique.Count; i++)
         {
-            RequireSmtpUtf8 = _source.International || !Addresses.IsAscii(envelopeSender)
-                || unique.Any(a => !Addresses.IsAscii(a)),
-        };
+            envelopeRecipients[i] = new SmtpRecipient(unique[i], notify);
+            international = international || !Addresses.IsAscii(unique[i]);
+        }
+
+        return new SmtpEnvelope(envelopeSender, envelopeRecipients) { RequireSmtpUtf8 = international };
     }
 
     // One recipient (a bulk send's usual message) needs no set to find repeats in.
     private static List<string> WithoutRepeats(IEnumerable<string> addresses)
     {
-        var all = addresses.ToList();
+        var all = addresses as List<string> ?? addresses.ToList();
         if (all.Count < 2) return all;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         return all.Where(seen.Add).ToList();
