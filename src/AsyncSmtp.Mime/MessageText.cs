@@ -25,10 +25,22 @@ internal static class MessageText
             return;
         }
 
+        CheckSubject(subject, charset);
+        message.Headers.Replace(HeaderId.Subject, charset, subject);
+    }
+
+    /// <summary>The Subject header as MimeKit encodes and folds it; refused as SetSubject refuses it.</summary>
+    public static Header SubjectHeader(string subject, Encoding charset)
+    {
+        CheckSubject(subject, charset);
+        return new Header(charset, HeaderId.Subject, subject);
+    }
+
+    private static void CheckSubject(string subject, Encoding charset)
+    {
         if (subject.IndexOf('\r') >= 0 || subject.IndexOf('\n') >= 0)
             throw new SmtpArgumentException("The subject must be one line: it contains a line break.", "Subject");
         CheckEncodable(charset, subject, "Subject");
-        message.Headers.Replace(HeaderId.Subject, charset, subject);
     }
 
     // The cheapest 7-bit-safe transfer encoding: 7bit for short ASCII lines, else quoted-printable or base64,

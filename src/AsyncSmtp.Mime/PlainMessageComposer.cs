@@ -3,31 +3,33 @@ using System.Text;
 namespace AsyncSmtp.Mime;
 
 /// <summary>
-/// Composes the most common message — one plain ASCII text, short ASCII header lines — straight into the bytes
-/// MimeKit would write for it, without building a MimeMessage (whose object graph costs more than all the rest of
-/// New-SmtpMessage). Anything else is left to <see cref="MessageBuilder"/>: the composer declines rather than
-/// guess how MimeKit would fold or encode a header. Tests hold the output to MimeKit's, byte for byte.
+/// Composes the most common message — one plain text, address lines short enough not to be folded — straight into
+/// the bytes MimeKit would write for it, without building a MimeMessage (whose object graph costs more than all the
+/// rest of New-SmtpMessage). Plain ASCII is written here; a subject or text that needs encoding is MimeKit's own
+/// header or text part, serialised alone. HTML, attachments, extra headers and address lines MimeKit would fold are
+/// left to <see cref="MessageBuilder"/>: the composer declines rather than guess how MimeKit would fold an address
+/// list. Tests hold the output to MimeKit's, byte for byte.
 /// </summary>
 internal static class PlainMessageComposer
 {
     // Where MimeKit starts folding a header; a line that fits is written by MimeKit exactly as given.
     private const int MaxLineLength = 78;
 
-    /// <summary>The composed message, or null when the spec needs MimeKit.</summary>
+    /// <summary>
+    /// The composed message, or null when the spec needs MimeKit. A subject or body that cannot be sent (a line
+    /// break in the subject, text the charset cannot encode) is refused as MessageBuilder refuses it.
+    /// </summary>
     public static ComposedMessageSource? TryCompose(SmtpMessageSpec spec, MessageAddresses addresses)
     {
-        if (!IsPlainTextOnly(spec) || !IsPlainSubject(spec.Subject)) return null;
-        var body = spec.Body ?? string.Empty;
-        if (!MessageText.IsPlainSevenBit(body, MessageText.Charset(spec.Encoding))) return null;
-
+        if (!IsPlainTextOnly(spec)) return null;
+        var charset = MessageText.Charset(spec.Encoding);
         var from = new InternetAddressList { addresses.From };
         var messageId = MessageIds.Create(addresses.MessageIdDomain);
         var head = new StringBuilder(512);
         var bcc = new StringBuilder();
-        var fits = AddAddresses(head, "From", from)
-            && AddLine(head, "Date", DateHeader.Now())
-            && (spec.Subject is null || AddLine(head, "Subject", spec.Subject))
-            && AddLine(head, "Message-Id", "<" + messageId + ">")
+        var fits = AddAddresses(head, "From", from) && AddLine(head, "Date", DateHeader.Now());
+        if (!fits || !AddSubject(head, spec.Subject, charset, out var subject)) return null;
+        fits = AddLine(head, "Message-Id", "<" + messageId + ">")
             && AddAddresses(head, "To", addresses.To)
             && AddAddresses(head, "Cc", addresses.Cc)
             && AddAddresses(bcc, "Bcc", addresses.Bcc);
@@ -35,12 +37,31 @@ internal static class PlainMessageComposer
         fits = fits && AddAddresses(tail, "Reply-To", addresses.ReplyTo);
         if (!fits) return null;
         AddPriority(tail, spec.Priority);
-        tail.Append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n")
-            .Append("Content-Transfer-Encoding: 7bit\r\n\r\n");
+        tail.Append("MIME-Version: 1.0\r\n");
 
-        var transmitted = Join(head, null, tail, body);
-        var saved = bcc.Length == 0 ? transmitted : Join(head, bcc, tail, body);
-        return new ComposedMessageSource(from, addresses, spec.Subject, messageId, transmitted, saved);
+        var body = spec.Body ?? string.Empty;
+        var text = MessageText.IsPlainSevenBit(body, charset) ? body : null;
+        // Text that needs a transfer encoding is MimeKit's text part, written as MimeKit writes a message's body.
+        var part = text is null
+            ? SerialisedPart(MessageText.Create("plain", body, charset, "Body"), body.Length)
+            : default;
+        if (text is not null) tail.Append(PlainTextHeaders);
+
+        var transmitted = Join(head, null, tail, text, part);
+        var saved = bcc.Length == 0 ? transmitted : Join(head, bcc, tail, text, part);
+        return new ComposedMessageSource(from, addresses, subject, messageId, transmitted, saved);
+    }
+
+    private const string PlainTextHeaders =
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n";
+
+    // Base64 text is a third longer, quoted-printable mostly a little: room for a third more spares most of the
+    // stream's regrowing copies. Join copies the bytes out.
+    private static ArraySegment<byte> SerialisedPart(MimeEntity part, int textLength)
+    {
+        var bytes = new MemoryStream(512 + textLength * 4 / 3);
+        part.WriteTo(MimeOptions.Transmit(international: false), bytes);
+        return new ArraySegment<byte>(bytes.GetBuffer(), 0, (int)bytes.Length);
     }
 
     // One text/plain part in UTF-8 and nothing MimeKit would have to place among the headers.
@@ -50,13 +71,29 @@ internal static class PlainMessageComposer
         && (spec.InlineAttachments is null || spec.InlineAttachments.Count == 0)
         && (spec.Headers is null || !spec.Headers.Any());
 
-    // Printable ASCII without the edges MimeKit trims or the "=?" it might take for an encoded word.
-    private static bool IsPlainSubject(string? subject)
+    // A plain subject that fits on its line is written as given; any other is MimeKit's Subject header (encoded
+    // words, folded), and the message's Subject is what MimeKit reads back from it, as for a message MimeKit built
+    // (edges trimmed).
+    private static bool AddSubject(StringBuilder head, string? given, Encoding charset, out string? subject)
     {
-        if (subject is null || subject.Length == 0) return true;
-        return subject[0] != ' ' && subject[subject.Length - 1] != ' ' && !subject.Contains("=?")
-            && AsciiText.IsWithin(subject, 0, subject.Length, ' ', '~');
+        subject = given;
+        if (given is null) return true;
+        if (IsPlainSubject(given) && AddLine(head, "Subject", given)) return true;
+        var header = MessageText.SubjectHeader(given, charset);
+        subject = header.Value;
+        var raw = header.RawValue;
+        if (raw.Any(b => b >= 0x80)) return false;
+        // The raw value is folded with the platform's line break; the message has CRLF.
+        var value = Encoding.ASCII.GetString(raw).Replace("\r\n", "\n").Replace("\n", "\r\n");
+        head.Append("Subject:").Append(value);
+        return true;
     }
+
+    // Printable ASCII without the edges MimeKit trims or the "=?" it might take for an encoded word.
+    private static bool IsPlainSubject(string subject) =>
+        subject.Length == 0
+        || (subject[0] != ' ' && subject[subject.Length - 1] != ' ' && !subject.Contains("=?")
+            && AsciiText.IsWithin(subject, 0, subject.Length, ' ', '~'));
 
     private static bool AddAddresses(StringBuilder head, string field, InternetAddressList list) =>
         list.Count == 0 || AddLine(head, field, list.ToString(MimeOptions.Transmit(international: false), true));
@@ -84,31 +121,40 @@ internal static class PlainMessageComposer
         }
     }
 
-    // ASCII throughout (checked above). Every line break of the body (CRLF, CR or LF) becomes CRLF and the body ends
-    // with one, as MimeKit writes a text part (MessageText makes the breaks LF, EnsureNewLine adds the last).
-    private static byte[] Join(StringBuilder head, StringBuilder? bcc, StringBuilder tail, string body)
+    // The headers are ASCII (checked above); then either the body part as MimeKit wrote it, or plain 7bit text of
+    // which every line break (CRLF, CR or LF) becomes CRLF, ending with one, as MimeKit writes a text part
+    // (MessageText makes the breaks LF, EnsureNewLine adds the last).
+    private static byte[] Join(StringBuilder head, StringBuilder? bcc, StringBuilder tail, string? text,
+        ArraySegment<byte> part)
     {
-        var bytes = new byte[head.Length + (bcc?.Length ?? 0) + tail.Length + BodyLength(body)];
+        var headLength = head.Length + (bcc?.Length ?? 0) + tail.Length;
+        var bytes = new byte[headLength + (text is null ? part.Count : TextLength(text))];
         var at = Append(bytes, 0, head);
         if (bcc is not null) at = Append(bytes, at, bcc);
         at = Append(bytes, at, tail);
-        var lineStart = 0;
-        while (lineStart < body.Length)
+        if (text is null)
         {
-            var lineBreak = AsciiText.NextLineBreak(body, lineStart);
-            var lineEnd = lineBreak < 0 ? body.Length : lineBreak;
-            at += Encoding.ASCII.GetBytes(body, lineStart, lineEnd - lineStart, bytes, at);
-            bytes[at++] = (byte)'\r';
-            bytes[at++] = (byte)'\n';
-            lineStart = lineBreak < 0 ? body.Length : AsciiText.AfterLineBreak(body, lineBreak);
+            Buffer.BlockCopy(part.Array!, part.Offset, bytes, at, part.Count);
+            return bytes;
         }
 
-        if (body.Length == 0) Encoding.ASCII.GetBytes("\r\n", 0, 2, bytes, at);
+        var lineStart = 0;
+        while (lineStart < text.Length)
+        {
+            var lineBreak = AsciiText.NextLineBreak(text, lineStart);
+            var lineEnd = lineBreak < 0 ? text.Length : lineBreak;
+            at += Encoding.ASCII.GetBytes(text, lineStart, lineEnd - lineStart, bytes, at);
+            bytes[at++] = (byte)'\r';
+            bytes[at++] = (byte)'\n';
+            lineStart = lineBreak < 0 ? text.Length : AsciiText.AfterLineBreak(text, lineBreak);
+        }
+
+        if (text.Length == 0) Encoding.ASCII.GetBytes("\r\n", 0, 2, bytes, at);
         return bytes;
     }
 
     // The characters, less one for each CRLF, plus one for each other break and two when there is no final one.
-    private static int BodyLength(string body)
+    private static int TextLength(string body)
     {
         if (body.Length == 0) return 2;
         var length = body.Length;
