@@ -3,12 +3,11 @@ using System.Text;
 namespace AsyncSmtp.Mime;
 
 /// <summary>
-/// Composes the most common message — one plain text, address lines short enough not to be folded — straight into
-/// the bytes MimeKit would write for it, without building a MimeMessage (whose object graph costs more than all the
-/// rest of New-SmtpMessage). Plain ASCII is written here; a subject or text that needs encoding is MimeKit's own
-/// header or text part, serialised alone. HTML, attachments, extra headers and address lines MimeKit would fold are
-/// left to <see cref="MessageBuilder"/>: the composer declines rather than guess how MimeKit would fold an address
-/// list. Tests hold the output to MimeKit's, byte for byte.
+/// Composes the most common message — one plain text — straight into the bytes MimeKit would write for it, without
+/// building a MimeMessage (whose object graph costs more than all the rest of New-SmtpMessage). Short ASCII lines are
+/// written here; whatever MimeKit would encode or fold (a non-ASCII subject, a long address list, text that needs a
+/// transfer encoding) is MimeKit's own header or text part, made alone. HTML, attachments, extra headers and UTF-8
+/// local parts are left to <see cref="MessageBuilder"/>. Tests hold the output to MimeKit's, byte for byte.
 /// </summary>
 internal static class PlainMessageComposer
 {
@@ -27,14 +26,14 @@ internal static class PlainMessageComposer
         var messageId = MessageIds.Create(addresses.MessageIdDomain);
         var head = new StringBuilder(512);
         var bcc = new StringBuilder();
-        var fits = AddAddresses(head, "From", from) && AddLine(head, "Date", DateHeader.Now());
+        var fits = AddAddresses(head, HeaderId.From, from) && AddLine(head, "Date", DateHeader.Now());
         if (!fits || !AddSubject(head, spec.Subject, charset, out var subject)) return null;
-        fits = AddLine(head, "Message-Id", "<" + messageId + ">")
-            && AddAddresses(head, "To", addresses.To)
-            && AddAddresses(head, "Cc", addresses.Cc)
-            && AddAddresses(bcc, "Bcc", addresses.Bcc);
+        fits = AddMessageId(head, messageId)
+            && AddAddresses(head, HeaderId.To, addresses.To)
+            && AddAddresses(head, HeaderId.Cc, addresses.Cc)
+            && AddAddresses(bcc, HeaderId.Bcc, addresses.Bcc);
         var tail = new StringBuilder(256);
-        fits = fits && AddAddresses(tail, "Reply-To", addresses.ReplyTo);
+        fits = fits && AddAddresses(tail, HeaderId.ReplyTo, addresses.ReplyTo);
         if (!fits) return null;
         AddPriority(tail, spec.Priority);
         tail.Append("MIME-Version: 1.0\r\n");
@@ -81,12 +80,14 @@ internal static class PlainMessageComposer
         if (IsPlainSubject(given) && AddLine(head, "Subject", given)) return true;
         var header = MessageText.SubjectHeader(given, charset);
         subject = header.Value;
-        var raw = header.RawValue;
-        if (raw.Any(b => b >= 0x80)) return false;
-        // The raw value is folded with the platform's line break; the message has CRLF.
-        var value = Encoding.ASCII.GetString(raw).Replace("\r\n", "\n").Replace("\n", "\r\n");
-        head.Append("Subject:").Append(value);
-        return true;
+        return AddFolded(head, header);
+    }
+
+    // A long sender's domain makes a line MimeKit writes in its own way.
+    private static bool AddMessageId(StringBuilder head, string messageId)
+    {
+        var value = "<" + messageId + ">";
+        return AddLine(head, "Message-Id", value) || AddFolded(head, new Header(HeaderId.MessageId, value));
     }
 
     // Printable ASCII without the edges MimeKit trims or the "=?" it might take for an encoded word.
@@ -95,8 +96,29 @@ internal static class PlainMessageComposer
         || (subject[0] != ' ' && subject[subject.Length - 1] != ' ' && !subject.Contains("=?")
             && AsciiText.IsWithin(subject, 0, subject.Length, ' ', '~'));
 
-    private static bool AddAddresses(StringBuilder head, string field, InternetAddressList list) =>
-        list.Count == 0 || AddLine(head, field, list.ToString(MimeOptions.Transmit(international: false), true));
+    // An address line MimeKit would fold is MimeKit's own header, made from the list's text: the same bytes as a
+    // MimeMessage writes from its list (ComposedMessageTests compares them). Declined for a UTF-8 local part, the
+    // one thing the encoded list keeps as 8-bit text (such a message needs SMTPUTF8, and the header made from text
+    // would replace it with '?').
+    private static bool AddAddresses(StringBuilder head, HeaderId id, InternetAddressList list)
+    {
+        if (list.Count == 0) return true;
+        var encoded = list.ToString(MimeOptions.Transmit(international: false), true);
+        if (!AsciiText.IsWithin(encoded, 0, encoded.Length, '\u0000', '\u007F')) return false;
+        return AddLine(head, id.ToHeaderName(), encoded) || AddFolded(head, new Header(id, list.ToString()));
+    }
+
+    // A header as MimeKit encoded and folded it; false when it holds 8-bit text (a UTF-8 local part), which would
+    // make the message one for SMTPUTF8 only, as MimeKit's message says.
+    private static bool AddFolded(StringBuilder head, Header header)
+    {
+        var raw = header.RawValue;
+        if (raw.Any(b => b >= 0x80)) return false;
+        // The raw value is folded with the platform's line break; the message has CRLF.
+        var value = Encoding.ASCII.GetString(raw).Replace("\r\n", "\n").Replace("\n", "\r\n");
+        head.Append(header.Field).Append(':').Append(value);
+        return true;
+    }
 
     // False when MimeKit would have folded the line or the value is not plain ASCII (an encoded or UTF-8 address).
     private static bool AddLine(StringBuilder head, string field, string value)
