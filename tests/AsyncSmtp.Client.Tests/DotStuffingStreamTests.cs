@@ -141,4 +141,27 @@ public class LineEndingsTests
         await stuffing.CompleteAsync(default);
         Assert.Equal(produced, stuffing.MessageSize);
     }
+
+    // A pre-serialised message arrives in one write: its progress must still rise chunk by chunk.
+    [Fact]
+    public async Task Progress_rises_within_one_large_write()
+    {
+        var reported = new List<long>();
+        var input = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef\r\n", 40000)));
+        using var encoder = new DotStuffingStream((b, o, c, last, ct) => Task.CompletedTask, dotStuff: true,
+            progress: new ListProgress(reported));
+
+        await encoder.WriteAsync(input, 0, input.Length);
+        await encoder.CompleteAsync(default);
+
+        Assert.True(reported.Count > 3, $"{reported.Count} reports");
+        Assert.True(reported[0] > 0);
+        Assert.Equal(reported.OrderBy(v => v), reported);
+        Assert.Equal(input.Length, reported[^1]);
+    }
+
+    private sealed class ListProgress(List<long> values) : IProgress<long>
+    {
+        public void Report(long value) => values.Add(value);
+    }
 }

@@ -542,10 +542,31 @@ Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subjec
         }
 
         It 'reports progress, in bytes, while a large message built from text uploads' {
+            # Plain text is held as the bytes it is sent as: one write to the engine, whose progress still rises.
             $run = Start-InOtherRunspace @'
 param($s)
 $ProgressPreference = 'Continue'
 Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject big -Body ('0123456789abcdef' * 131072)
+'@ $session
+            $null = $run.PowerShell.EndInvoke($run.Handle)
+            $progress = @($run.PowerShell.Streams.Progress)
+            $run.PowerShell.Dispose()
+            $progress.Count | Should -BeGreaterThan 2
+            $progress[0].CurrentOperation | Should -Match '^[\d,.]+ bytes$'
+            $sent = @($progress | Where-Object RecordType -NE 'Completed' | ForEach-Object {
+                [long]($_.CurrentOperation -replace '[^\d]', '') })
+            $sent.Count | Should -BeGreaterThan 2
+            $sent[-1] | Should -BeGreaterThan $sent[0] -Because 'the count rises while the one large write goes out'
+            $progress[-1].RecordType | Should -Be 'Completed'
+        }
+
+        It 'reports progress, in bytes, while a large message of unknown size uploads' {
+            # With an HTML alternative the message is MimeKit's, streamed: its size is not measured up front.
+            $run = Start-InOtherRunspace @'
+param($s)
+$ProgressPreference = 'Continue'
+$text = '0123456789abcdef' * 131072
+Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject big -Body $text -HtmlBody "<p>$text</p>"
 '@ $session
             $null = $run.PowerShell.EndInvoke($run.Handle)
             $progress = @($run.PowerShell.Streams.Progress)

@@ -65,9 +65,15 @@ internal sealed class DotStuffingStream : Stream
         if (_completed) throw new InvalidOperationException("The body has already been completed.");
         int i = offset;
         int end = offset + count;
+        long bytesInBefore = BytesIn;
         while (i < end)
         {
-            if (Space < 3) await FlushChunkAsync(false, cancellationToken).ConfigureAwait(false);
+            if (Space < 3)
+            {
+                // One large write (a pre-serialised message) spans many chunks: progress counts what it has used.
+                BytesIn = bytesInBefore + (i - offset);
+                await FlushChunkAsync(false, cancellationToken).ConfigureAwait(false);
+            }
             if (_pendingCr)
             {
                 _pendingCr = false;
@@ -109,7 +115,7 @@ internal sealed class DotStuffingStream : Stream
                 _pendingCr = true;
             }
         }
-        BytesIn += count;
+        BytesIn = bytesInBefore + count;
     }
 
     /// <summary>Ends the body: the final CRLF if missing, the DATA terminator, and the last chunk.</summary>
