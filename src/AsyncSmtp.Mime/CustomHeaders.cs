@@ -31,7 +31,21 @@ internal static class CustomHeaders
     /// </summary>
     public static void Apply(MimeMessage message, IEnumerable<KeyValuePair<string, string>>? headers)
     {
-        if (headers is null) return;
+        foreach (var (name, value, first) in Checked(headers))
+        {
+            if (first && message.Headers.Contains(name)) message.Headers.Replace(name, Encoding.UTF8, value);
+            else message.Headers.Add(name, Encoding.UTF8, value);
+        }
+    }
+
+    /// <summary>
+    /// The headers in order, each checked as it comes (SmtpArgumentException for a bad name or value, or a second
+    /// value of a header allowed once), with whether it is the first of its name.
+    /// </summary>
+    public static IEnumerable<(string Name, string Value, bool First)> Checked(
+        IEnumerable<KeyValuePair<string, string>>? headers)
+    {
+        if (headers is null) yield break;
         var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var pair in headers)
         {
@@ -44,10 +58,12 @@ internal static class CustomHeaders
             bool first = given.Add(name);
             if (!first && _once.Contains(name))
                 throw new SmtpArgumentException($"The {name} header can appear only once in a message.", "Header");
-            if (first && message.Headers.Contains(name)) message.Headers.Replace(name, Encoding.UTF8, value);
-            else message.Headers.Add(name, Encoding.UTF8, value);
+            yield return (name, value, first);
         }
     }
+
+    /// <summary>A Sender or Resent-* header: the envelope must then be read from the headers, not the lists.</summary>
+    public static bool ChangesEnvelope(string name) => _addressHeaders.Contains(name);
 
     private static void CheckName(string name)
     {

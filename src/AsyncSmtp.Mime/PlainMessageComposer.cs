@@ -15,44 +15,44 @@ internal static class PlainMessageComposer
     private const int MaxLineLength = 78;
 
     /// <summary>
-    /// The composed message, or null when the spec needs MimeKit. A subject or body that cannot be sent (a line
-    /// break in the subject, text the charset cannot encode) is refused as MessageBuilder refuses it.
+    /// The composed message, or null when the spec needs MimeKit. A subject, body or extra header that cannot be
+    /// sent (a line break in the subject, text the charset cannot encode, a bad header) is refused as
+    /// MessageBuilder refuses it.
     /// </summary>
     public static ComposedMessageSource? TryCompose(SmtpMessageSpec spec, MessageAddresses addresses)
     {
-        if (!IsPlainTextOnly(spec)) return null;
+        if (!IsOnePlainText(spec)) return null;
         var charset = MessageText.Charset(spec.Encoding);
         var from = new InternetAddressList { addresses.From };
         var messageId = MessageIds.Create(addresses.MessageIdDomain);
-        var head = new StringBuilder(512);
-        var bcc = new StringBuilder();
-        var fits = AddAddresses(head, HeaderId.From, from) && AddLine(head, "Date", DateHeader.Now());
-        if (!fits || !AddSubject(head, spec.Subject, charset, out var subject)) return null;
-        fits = AddMessageId(head, messageId)
-            && AddAddresses(head, HeaderId.To, addresses.To)
-            && AddAddresses(head, HeaderId.Cc, addresses.Cc)
-            && AddAddresses(bcc, HeaderId.Bcc, addresses.Bcc);
-        var tail = new StringBuilder(256);
-        fits = fits && AddAddresses(tail, HeaderId.ReplyTo, addresses.ReplyTo);
+        var headers = new ComposedHeaders();
+        if (!AddAddresses(headers, HeaderId.From, from) || !AddLine(headers, "Date", DateHeader.Now())) return null;
+        if (!AddSubject(headers, spec.Subject, charset, out var subject)) return null;
+        var fits = AddMessageId(headers, messageId)
+            && AddAddresses(headers, HeaderId.To, addresses.To)
+            && AddAddresses(headers, HeaderId.Cc, addresses.Cc)
+            && AddAddresses(headers, HeaderId.Bcc, addresses.Bcc)
+            && AddAddresses(headers, HeaderId.ReplyTo, addresses.ReplyTo);
         if (!fits) return null;
-        AddPriority(tail, spec.Priority);
-        tail.Append("MIME-Version: 1.0\r\n");
+        AddPriority(headers, spec.Priority);
+        if (!AddCustomHeaders(headers, spec.Headers, ref messageId)) return null;
+        headers.Add("MIME-Version", "MIME-Version: 1.0\r\n");
 
         var body = spec.Body ?? string.Empty;
         var text = MessageText.IsPlainSevenBit(body, charset) ? body : null;
         // Text that needs a transfer encoding is MimeKit's text part, written as MimeKit writes a message's body.
         var part = text is null
             ? SerialisedPart(MessageText.Create("plain", body, charset, "Body"), body.Length)
-            : default;
-        if (text is not null) tail.Append(PlainTextHeaders);
+            : new ArraySegment<byte>(_plainTextHeaders);
 
-        var transmitted = Join(head, null, tail, text, part);
-        var saved = bcc.Length == 0 ? transmitted : Join(head, bcc, tail, text, part);
+        var transmitted = Join(headers, withBcc: false, part, text);
+        var saved = headers.HasBcc ? Join(headers, withBcc: true, part, text) : transmitted;
         return new ComposedMessageSource(from, addresses, subject, messageId, transmitted, saved);
     }
 
-    private const string PlainTextHeaders =
-        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n";
+    // The part headers of plain 7bit text, written before it.
+    private static readonly byte[] _plainTextHeaders = Encoding.ASCII.GetBytes(
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n");
 
     // Base64 text is a third longer, quoted-printable mostly a little: room for a third more spares most of the
     // stream's regrowing copies. Join copies the bytes out.
@@ -63,31 +63,60 @@ internal static class PlainMessageComposer
         return new ArraySegment<byte>(bytes.GetBuffer(), 0, (int)bytes.Length);
     }
 
-    // One text/plain part in UTF-8 and nothing MimeKit would have to place among the headers.
-    private static bool IsPlainTextOnly(SmtpMessageSpec spec) =>
+    // One text/plain part: no HTML, no attachments.
+    private static bool IsOnePlainText(SmtpMessageSpec spec) =>
         spec.HtmlBody is null && !spec.BodyAsHtml
         && (spec.Attachments is null || spec.Attachments.Length == 0)
-        && (spec.InlineAttachments is null || spec.InlineAttachments.Count == 0)
-        && (spec.Headers is null || !spec.Headers.Any());
+        && (spec.InlineAttachments is null || spec.InlineAttachments.Count == 0);
+
+    // As CustomHeaders.Apply does to a MimeMessage: the first value of a header the message has (Date, Message-Id,
+    // the priority headers) takes its place, any other is added. A Sender or Resent-* header is left to MimeKit (the
+    // envelope then comes from the headers); so is a Message-Id that is not plainly one "<id>".
+    private static bool AddCustomHeaders(ComposedHeaders headers, IEnumerable<KeyValuePair<string, string>>? custom,
+        ref string messageId)
+    {
+        foreach (var (name, value, first) in CustomHeaders.Checked(custom))
+        {
+            if (CustomHeaders.ChangesEnvelope(name)) return false;
+            var lines = Folded(new Header(Encoding.UTF8, name, value));
+            if (lines is null) return false;
+            if (!first || !headers.Replace(name, lines))
+            {
+                headers.Add(name, lines);
+                continue;
+            }
+
+            if (!name.Equals("Message-Id", StringComparison.OrdinalIgnoreCase)) continue;
+            var id = value.Trim();
+            if (id.Length < 3 || id[0] != '<' || id.IndexOfAny(_notInId, 1) != id.Length - 1) return false;
+            messageId = id.Substring(1, id.Length - 2);
+        }
+
+        return true;
+    }
+
+    // After the "<" of a plain message id, the first of these must be its closing ">".
+    private static readonly char[] _notInId = { '<', '>', ' ', '\t', '(', '"', '\\' };
 
     // A plain subject that fits on its line is written as given; any other is MimeKit's Subject header (encoded
     // words, folded), and the message's Subject is what MimeKit reads back from it, as for a message MimeKit built
     // (edges trimmed).
-    private static bool AddSubject(StringBuilder head, string? given, Encoding charset, out string? subject)
+    private static bool AddSubject(ComposedHeaders headers, string? given, Encoding charset, out string? subject)
     {
         subject = given;
         if (given is null) return true;
-        if (IsPlainSubject(given) && AddLine(head, "Subject", given)) return true;
+        if (IsPlainSubject(given) && AddLine(headers, "Subject", given)) return true;
         var header = MessageText.SubjectHeader(given, charset);
         subject = header.Value;
-        return AddFolded(head, header);
+        return Add(headers, header.Field, Folded(header));
     }
 
     // A long sender's domain makes a line MimeKit writes in its own way.
-    private static bool AddMessageId(StringBuilder head, string messageId)
+    private static bool AddMessageId(ComposedHeaders headers, string messageId)
     {
         var value = "<" + messageId + ">";
-        return AddLine(head, "Message-Id", value) || AddFolded(head, new Header(HeaderId.MessageId, value));
+        return AddLine(headers, "Message-Id", value)
+            || Add(headers, "Message-Id", Folded(new Header(HeaderId.MessageId, value)));
     }
 
     // Printable ASCII without the edges MimeKit trims or the "=?" it might take for an encoded word.
@@ -100,65 +129,61 @@ internal static class PlainMessageComposer
     // MimeMessage writes from its list (ComposedMessageTests compares them). Declined for a UTF-8 local part, the
     // one thing the encoded list keeps as 8-bit text (such a message needs SMTPUTF8, and the header made from text
     // would replace it with '?').
-    private static bool AddAddresses(StringBuilder head, HeaderId id, InternetAddressList list)
+    private static bool AddAddresses(ComposedHeaders headers, HeaderId id, InternetAddressList list)
     {
         if (list.Count == 0) return true;
         var encoded = list.ToString(MimeOptions.Transmit(international: false), true);
         if (!AsciiText.IsWithin(encoded, 0, encoded.Length, '\u0000', '\u007F')) return false;
-        return AddLine(head, id.ToHeaderName(), encoded) || AddFolded(head, new Header(id, list.ToString()));
+        var field = id.ToHeaderName();
+        return AddLine(headers, field, encoded) || Add(headers, field, Folded(new Header(id, list.ToString())));
     }
 
-    // A header as MimeKit encoded and folded it; false when it holds 8-bit text (a UTF-8 local part), which would
+    // A header as MimeKit encoded and folded it; null when it holds 8-bit text (a UTF-8 local part), which would
     // make the message one for SMTPUTF8 only, as MimeKit's message says.
-    private static bool AddFolded(StringBuilder head, Header header)
+    private static string? Folded(Header header)
     {
         var raw = header.RawValue;
-        if (raw.Any(b => b >= 0x80)) return false;
+        if (raw.Any(b => b >= 0x80)) return null;
         // The raw value is folded with the platform's line break; the message has CRLF.
-        var value = Encoding.ASCII.GetString(raw).Replace("\r\n", "\n").Replace("\n", "\r\n");
-        head.Append(header.Field).Append(':').Append(value);
+        return header.Field + ":" + Encoding.ASCII.GetString(raw).Replace("\r\n", "\n").Replace("\n", "\r\n");
+    }
+
+    private static bool Add(ComposedHeaders headers, string field, string? lines)
+    {
+        if (lines is null) return false;
+        headers.Add(field, lines);
         return true;
     }
 
     // False when MimeKit would have folded the line or the value is not plain ASCII (an encoded or UTF-8 address).
-    private static bool AddLine(StringBuilder head, string field, string value)
+    private static bool AddLine(ComposedHeaders headers, string field, string value)
     {
         if (field.Length + 2 + value.Length > MaxLineLength || !AsciiText.IsWithin(value, 0, value.Length, ' ', '~'))
             return false;
-        head.Append(field).Append(value.Length == 0 ? ":" : ": ").Append(value).Append("\r\n");
+        headers.Add(field, field + (value.Length == 0 ? ":" : ": ") + value + "\r\n");
         return true;
     }
 
     // The values MimeKit writes for the three priority headers MessageBuilder sets.
-    private static void AddPriority(StringBuilder head, SmtpMessagePriority priority)
+    private static void AddPriority(ComposedHeaders headers, SmtpMessagePriority priority)
     {
-        switch (priority)
-        {
-            case SmtpMessagePriority.High:
-                head.Append("X-Priority: 1 (Highest)\r\nImportance: high\r\nPriority: urgent\r\n");
-                break;
-            case SmtpMessagePriority.Low:
-                head.Append("X-Priority: 5 (Lowest)\r\nImportance: low\r\nPriority: non-urgent\r\n");
-                break;
-        }
+        if (priority == SmtpMessagePriority.Normal) return;
+        var high = priority == SmtpMessagePriority.High;
+        headers.Add("X-Priority", high ? "X-Priority: 1 (Highest)\r\n" : "X-Priority: 5 (Lowest)\r\n");
+        headers.Add("Importance", high ? "Importance: high\r\n" : "Importance: low\r\n");
+        headers.Add("Priority", high ? "Priority: urgent\r\n" : "Priority: non-urgent\r\n");
     }
 
-    // The headers are ASCII (checked above); then either the body part as MimeKit wrote it, or plain 7bit text of
-    // which every line break (CRLF, CR or LF) becomes CRLF, ending with one, as MimeKit writes a text part
-    // (MessageText makes the breaks LF, EnsureNewLine adds the last).
-    private static byte[] Join(StringBuilder head, StringBuilder? bcc, StringBuilder tail, string? text,
-        ArraySegment<byte> part)
+    // The headers, then the body part: MimeKit's serialised text part, or the part headers of plain 7bit text and
+    // the text, of which every line break (CRLF, CR or LF) becomes CRLF, ending with one, as MimeKit writes a text
+    // part (MessageText makes the breaks LF, EnsureNewLine adds the last).
+    private static byte[] Join(ComposedHeaders headers, bool withBcc, ArraySegment<byte> part, string? text)
     {
-        var headLength = head.Length + (bcc?.Length ?? 0) + tail.Length;
-        var bytes = new byte[headLength + (text is null ? part.Count : TextLength(text))];
-        var at = Append(bytes, 0, head);
-        if (bcc is not null) at = Append(bytes, at, bcc);
-        at = Append(bytes, at, tail);
-        if (text is null)
-        {
-            Buffer.BlockCopy(part.Array!, part.Offset, bytes, at, part.Count);
-            return bytes;
-        }
+        var bytes = new byte[headers.Length(withBcc) + part.Count + (text is null ? 0 : TextLength(text))];
+        var at = headers.CopyTo(bytes, withBcc);
+        Buffer.BlockCopy(part.Array!, part.Offset, bytes, at, part.Count);
+        at += part.Count;
+        if (text is null) return bytes;
 
         var lineStart = 0;
         while (lineStart < text.Length)
@@ -175,7 +200,7 @@ internal static class PlainMessageComposer
         return bytes;
     }
 
-    // The characters, less one for each CRLF, plus one for each other break and two when there is no final one.
+    // Each line break, whatever it was, becomes two bytes.
     private static int TextLength(string body)
     {
         if (body.Length == 0) return 2;
@@ -191,9 +216,4 @@ internal static class PlainMessageComposer
         return body[body.Length - 1] is '\r' or '\n' ? length : length + 2;
     }
 
-    private static int Append(byte[] bytes, int at, StringBuilder text)
-    {
-        for (var i = 0; i < text.Length; i++) bytes[at + i] = (byte)text[i];
-        return at + text.Length;
-    }
 }
