@@ -5,14 +5,22 @@ namespace AsyncSmtp.Mime;
 /// <summary>
 /// Composes the most common message — one plain text — straight into the bytes MimeKit would write for it, without
 /// building a MimeMessage (whose object graph costs more than all the rest of New-SmtpMessage). Short ASCII lines are
-/// written here; whatever MimeKit would encode or fold (a non-ASCII subject, a long address list, text that needs a
-/// transfer encoding) is MimeKit's own header or text part, made alone. HTML, attachments, extra headers and UTF-8
-/// local parts are left to <see cref="MessageBuilder"/>. Tests hold the output to MimeKit's, byte for byte.
+/// written here; whatever MimeKit would encode or fold (a non-ASCII subject, a long address list, an extra header,
+/// text that needs a transfer encoding) is MimeKit's own header or text part, made alone. HTML, attachments, Sender
+/// and Resent-* headers and UTF-8 local parts are left to <see cref="MessageBuilder"/>. Tests hold the output to
+/// MimeKit's, byte for byte.
 /// </summary>
 internal static class PlainMessageComposer
 {
     // Where MimeKit starts folding a header; a line that fits is written by MimeKit exactly as given.
     private const int MaxLineLength = 78;
+
+    // The part headers of plain 7bit text, written before it.
+    private static readonly byte[] _plainTextHeaders = Encoding.ASCII.GetBytes(
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n");
+
+    // After the "<" of a plain message id, the first of these must be its closing ">".
+    private static readonly char[] _notInId = { '<', '>', ' ', '\t', '(', '"', '\\' };
 
     /// <summary>
     /// The composed message, or null when the spec needs MimeKit. A subject, body or extra header that cannot be
@@ -49,10 +57,6 @@ internal static class PlainMessageComposer
         var saved = headers.HasBcc ? Join(headers, withBcc: true, part, text) : transmitted;
         return new ComposedMessageSource(from, addresses, subject, messageId, transmitted, saved);
     }
-
-    // The part headers of plain 7bit text, written before it.
-    private static readonly byte[] _plainTextHeaders = Encoding.ASCII.GetBytes(
-        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n");
 
     // Base64 text is a third longer, quoted-printable mostly a little: room for a third more spares most of the
     // stream's regrowing copies. Join copies the bytes out.
@@ -94,9 +98,6 @@ internal static class PlainMessageComposer
 
         return true;
     }
-
-    // After the "<" of a plain message id, the first of these must be its closing ">".
-    private static readonly char[] _notInId = { '<', '>', ' ', '\t', '(', '"', '\\' };
 
     // A plain subject that fits on its line is written as given; any other is MimeKit's Subject header (encoded
     // words, folded), and the message's Subject is what MimeKit reads back from it, as for a message MimeKit built
