@@ -45,8 +45,8 @@ public sealed class SmtpMessage
     public bool ReadsFiles => _source.Files.Count > 0;
 
     /// <summary>
-    /// Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing. Measured once, on first use, without buffering the
-    /// message.
+    /// Bytes as transmitted (Bcc omitted), before SMTP dot-stuffing. Known at once for a message held as bytes;
+    /// otherwise measured once, on first use, without buffering the message.
     /// </summary>
     public long Size => _source.Size;
 
