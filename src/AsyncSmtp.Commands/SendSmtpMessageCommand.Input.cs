@@ -69,9 +69,10 @@ public sealed partial class SendSmtpMessageCommand
         try
         {
             var envelope = message.CreateEnvelope(Sender, Recipient, _notify);
-            // Only a message that reads files can be large enough for a progress bar; measuring others would cost
-            // a serialisation.
-            long? size = message.ReadsFiles ? message.Size : null;
+            // A progress bar gets a percentage when the size costs nothing to know, or when the message reads files
+            // (only those can be large enough for a measuring pass to be worth it); measuring others would cost a
+            // serialisation.
+            long? size = message.SizeIsKnown || message.ReadsFiles ? message.Size : null;
             return new OutgoingMessage(envelope, message.CreateContent(), message.MessageId, size, target);
         }
         catch (Exception error) when (SmtpErrorMapper.IsReportable(error))

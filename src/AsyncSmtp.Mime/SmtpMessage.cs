@@ -50,6 +50,9 @@ public sealed class SmtpMessage
     /// </summary>
     public long Size => _source.Size;
 
+    /// <summary>Whether <see cref="Size"/> costs nothing: the message is held as the bytes it is sent as.</summary>
+    internal bool SizeIsKnown => _source is ComposedMessageSource;
+
     /// <summary>
     /// Writes the message as an .eml file (Bcc kept, as a draft), replacing any file there. The file is written
     /// under a temporary name and then renamed, so a failed save never leaves half a message behind. The files the
