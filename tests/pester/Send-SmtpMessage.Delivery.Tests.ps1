@@ -337,14 +337,13 @@ ConvertTo-Json -Compress @(@($results) | ForEach-Object { @{ Id = $_.MessageId; 
             $server.On('MAIL FROM:<refused@').Reply('550 5.7.1 No') | Out-Null
             $refused = New-SmtpMessage -From 'refused@example.com' -To 'bob@example.com' -Subject 'r' -Body 'b'
             $messages = @(New-Stable (1..5) 'prog') + $refused
-            $run = Start-InOtherRunspace @'
+            $run = Invoke-InOtherRunspace @'
 param($messages, $h, $p)
 $ProgressPreference = 'Continue'
 Send-SmtpMessage -Message $messages -SmtpServer $h -Port $p -NoTls -ThrottleLimit 2 -ErrorAction SilentlyContinue
 '@ -Arguments $messages, $server.Host, $server.Port
-            $results = $run.PowerShell.EndInvoke($run.Handle)
-            $progress = @($run.PowerShell.Streams.Progress)
-            $run.PowerShell.Dispose()
+            $results = $run.Output
+            $progress = $run.Progress
             @($results).Count | Should -Be 5
             $progress.Count | Should -BeGreaterThan 1
             $progress[0].StatusDescription | Should -Match '^\d+ sent, \d+ failed, \d+ retrying of 6$'

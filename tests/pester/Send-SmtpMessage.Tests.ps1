@@ -527,14 +527,11 @@ Describe 'Send-SmtpMessage' {
         It 'reports progress, with a percentage, while a message with a large attachment uploads' {
             $file = Join-Path $TestDrive 'big.bin'
             [IO.File]::WriteAllBytes($file, [byte[]]::new(1500000))
-            $run = Start-InOtherRunspace @'
+            $progress = (Invoke-InOtherRunspace @'
 param($s, $file)
 $ProgressPreference = 'Continue'
 Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject big -Body 'see attached' -Attachments $file
-'@ -Arguments $session, $file
-            $null = $run.PowerShell.EndInvoke($run.Handle)
-            $progress = @($run.PowerShell.Streams.Progress)
-            $run.PowerShell.Dispose()
+'@ -Arguments $session, $file).Progress
             $progress.Count | Should -BeGreaterThan 2
             ($progress | Where-Object PercentComplete -GE 0 | Select-Object -Last 1 -Skip 0).PercentComplete | Should -BeGreaterThan 0
             $progress[-1].RecordType | Should -Be 'Completed'
@@ -544,14 +541,11 @@ Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subjec
         It 'reports progress, with a percentage, while a large message built from text uploads' {
             # Plain text is held as the bytes it is sent as: its size is known, and it reaches the engine in one
             # write, whose progress still rises.
-            $run = Start-InOtherRunspace @'
+            $progress = (Invoke-InOtherRunspace @'
 param($s)
 $ProgressPreference = 'Continue'
 Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject big -Body ('0123456789abcdef' * 131072)
-'@ $session
-            $null = $run.PowerShell.EndInvoke($run.Handle)
-            $progress = @($run.PowerShell.Streams.Progress)
-            $run.PowerShell.Dispose()
+'@ -Arguments $session).Progress
             $progress.Count | Should -BeGreaterThan 2
             $progress[0].CurrentOperation | Should -Match '^[\d,.]+ of [\d,.]+ bytes$'
             @($progress | Where-Object { $_.PercentComplete -gt 0 -and $_.PercentComplete -lt 100 }).Count |
@@ -561,15 +555,12 @@ Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subjec
 
         It 'reports progress, in bytes, while a large message of unknown size uploads' {
             # With an HTML alternative the message is MimeKit's, streamed: its size is not measured up front.
-            $run = Start-InOtherRunspace @'
+            $progress = (Invoke-InOtherRunspace @'
 param($s)
 $ProgressPreference = 'Continue'
 $text = '0123456789abcdef' * 131072
 Send-SmtpMessage -Session $s -From alice@example.com -To bob@example.com -Subject big -Body $text -HtmlBody "<p>$text</p>"
-'@ $session
-            $null = $run.PowerShell.EndInvoke($run.Handle)
-            $progress = @($run.PowerShell.Streams.Progress)
-            $run.PowerShell.Dispose()
+'@ -Arguments $session).Progress
             $progress.Count | Should -BeGreaterThan 2
             $progress[0].CurrentOperation | Should -Match '^[\d,.]+ bytes$'
             $progress[-1].RecordType | Should -Be 'Completed'

@@ -87,6 +87,18 @@ function Start-InOtherRunspace {
     [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
 }
 
+function Invoke-InOtherRunspace {
+    # Runs a script to its end in its own runspace (Start-InOtherRunspace); returns its output and progress records.
+    param([Parameter(Mandatory)][string] $Script, [object[]] $Arguments = @())
+    $run = Start-InOtherRunspace $Script -Arguments $Arguments
+    try {
+        $output = $run.PowerShell.EndInvoke($run.Handle)
+        [pscustomobject]@{ Output = @($output); Progress = @($run.PowerShell.Streams.Progress) }
+    } finally {
+        $run.PowerShell.Dispose()
+    }
+}
+
 function Wait-Until {
     # Polls a condition (a script block) until it is true or the timeout passes; returns whether it became true.
     param([Parameter(Mandatory)][scriptblock] $Condition, [int] $TimeoutMs = 10000)
