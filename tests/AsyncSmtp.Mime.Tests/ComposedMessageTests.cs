@@ -112,7 +112,7 @@ public class ComposedMessageTests
 
     [Theory]
     [MemberData(nameof(DeclinedCases))]
-    public void A_message_MimeKit_would_fold_or_encode_is_left_to_MimeKit(SmtpMessageSpec spec)
+    public void A_message_the_composer_cannot_write_is_left_to_MimeKit(SmtpMessageSpec spec)
     {
         Assert.Null(PlainMessageComposer.TryCompose(spec, MessageAddresses.Parse(spec)));
     }
