@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
 namespace AsyncSmtp.Commands;
@@ -21,7 +20,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     private static readonly AsyncLocal<AsyncPSCmdlet?> _currentCmdlet = new();
 
     private readonly CancellationTokenSource _stop = new();
-    private readonly BlockingCollection<PumpItem> _queue = new(new ConcurrentQueue<PumpItem>());
+    private readonly PumpQueue<PumpItem> _queue = new();
     private readonly object _pumpGate = new();
     private readonly List<object> _unwritten = new();
     private bool _pumping;
