@@ -12,6 +12,12 @@ internal static class Addresses
         if (values is null) return result;
         foreach (var value in values)
         {
+            if (value is not null && SimpleAddress.TryParse(value) is { } simple)
+            {
+                result.Add(simple);
+                continue;
+            }
+
             var parsed = ParseOne(value, what);
             foreach (var mailbox in parsed.Mailboxes) ToEnvelopeAddress(mailbox, what);
             result.AddRange(parsed);
@@ -23,6 +29,7 @@ internal static class Addresses
     /// <summary>Parses exactly one mailbox (not a group, not a list).</summary>
     public static MailboxAddress ParseMailbox(string? value, string what)
     {
+        if (value is not null && SimpleAddress.TryParse(value) is { } simple) return simple;
         var parsed = ParseOne(value, what);
         if (parsed.Count != 1 || parsed[0] is not MailboxAddress mailbox)
             throw new SmtpArgumentException($"{what} must be exactly one mailbox, not '{value}'.", what);

@@ -133,7 +133,8 @@ internal static class PlainMessageComposer
     private static bool AddAddresses(ComposedHeaders headers, HeaderId id, InternetAddressList list)
     {
         if (list.Count == 0) return true;
-        var encoded = list.ToString(MimeOptions.Transmit(international: false), true);
+        var encoded = SimpleAddress.HeaderText(list)
+            ?? list.ToString(MimeOptions.Transmit(international: false), true);
         if (!AsciiText.IsWithin(encoded, 0, encoded.Length, '\u0000', '\u007F')) return false;
         var field = id.ToHeaderName();
         return AddLine(headers, field, encoded) || Add(headers, field, Folded(new Header(id, list.ToString())));
