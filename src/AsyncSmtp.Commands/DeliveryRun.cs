@@ -231,7 +231,7 @@ internal sealed class DeliveryRun : IDisposable
 
     private SmtpSendResult Result(DeliveryOutcome outcome, OutgoingMessage message) =>
         new(outcome.MessageId, message.Envelope.Sender, outcome.AcceptedRecipients.ToArray(),
-            outcome.RejectedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(),
+            SmtpRejectedRecipient.ListOf(outcome.RejectedRecipients),
             outcome.Response?.Message ?? string.Empty, _smtpServer, _port, outcome.MessageSize, outcome.Elapsed,
             outcome.Status, outcome.Attempts);
 

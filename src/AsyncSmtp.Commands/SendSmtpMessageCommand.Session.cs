@@ -135,7 +135,7 @@ public sealed partial class SendSmtpMessageCommand
             MessageErrors.AddRecipientRefusals(outputs, result.RefusedRecipients);
             outputs.Add(
                 new SmtpSendResult(message.MessageId, message.Envelope.Sender, result.AcceptedRecipients.ToArray(),
-                result.RefusedRecipients.Select(r => new SmtpRejectedRecipient(r)).ToList().AsReadOnly(),
+                SmtpRejectedRecipient.ListOf(result.RefusedRecipients),
                     result.Response.Message,
                 entry.Session.SmtpServer, entry.Session.Port, result.MessageSize, entry.Clock.Elapsed));
         }

@@ -286,8 +286,10 @@ public sealed class SmtpDelivery : IDisposable
         work.HandedToServer = true;
         try
         {
-            submission = await client.SubmitAsync(envelope, work.Content, null, () => JournalEndOfData(work),
-                _stop.Token).ConfigureAwait(false);
+            // Without a journal nothing runs before the end of data (no callback made per message).
+            var beforeEndOfData = _options.Journal is null ? null : (Action)(() => JournalEndOfData(work));
+            submission = await client.SubmitAsync(envelope, work.Content, null, beforeEndOfData, _stop.Token)
+                .ConfigureAwait(false);
         }
         catch (Exception error) when (!_stop.IsCancellationRequested)
         {
@@ -317,6 +319,11 @@ public sealed class SmtpDelivery : IDisposable
         work.Accepted.AddRange(result.AcceptedRecipients);
         work.Response = result.Response;
         work.MessageSize = result.MessageSize;
+        if (result.RefusedRecipients.Count == 0)
+        {
+            Finish(work, DeliveryStatus.Accepted, null);
+            return;
+        }
         var deferred = result.RefusedRecipients.Where(r => r.Response.IsTransient).ToList();
         work.Refused.AddRange(result.RefusedRecipients.Where(r => !r.Response.IsTransient));
         if (deferred.Count > 0 && CanRetry(work))
@@ -488,13 +495,16 @@ public sealed class SmtpDelivery : IDisposable
             MessageSize = work.MessageSize,
             Elapsed = work.Clock.Elapsed,
         };
-        Journal(new JournalEntry(work.MessageId, status, outcome.AcceptedRecipients)
+        if (_options.Journal is not null)
         {
-            RejectedRecipients = outcome.RejectedRecipients,
-            Response = work.Response?.Message,
-            ErrorId = error is null ? null : ErrorIdOf(error),
-            Attempts = work.Attempts,
-        });
+            Journal(new JournalEntry(work.MessageId, status, outcome.AcceptedRecipients)
+            {
+                RejectedRecipients = outcome.RejectedRecipients,
+                Response = work.Response?.Message,
+                ErrorId = error is null ? null : ErrorIdOf(error),
+                Attempts = work.Attempts,
+            });
+        }
         Interlocked.Increment(ref status == DeliveryStatus.Accepted ? ref _accepted : ref _failed);
         _outcomes.Add(outcome);
         _queue.Settled();
