@@ -22,16 +22,16 @@ public abstract class SmtpConnectionCmdlet : AsyncPSCmdlet
 
     [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
-    public int Port { get; set; }
+    public virtual int Port { get; set; }
 
     [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
-    public SwitchParameter UseTls { get; set; }
+    public virtual SwitchParameter UseTls { get; set; }
 
     [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
-    public SwitchParameter StartTls { get; set; }
+    public virtual SwitchParameter StartTls { get; set; }
 
     [Parameter(ParameterSetName = ConnectSet, ValueFromPipelineByPropertyName = true)]
-    public SwitchParameter NoTls { get; set; }
+    public virtual SwitchParameter NoTls { get; set; }
 
     [Parameter(ParameterSetName = ConnectSet)]
     [Credential]

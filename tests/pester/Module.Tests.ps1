@@ -121,6 +121,18 @@ Describe 'The parameter contract' {
         $p['RawMessage'].ParameterType | Should -Be ([object])
     }
 
+    It 'takes of the connection parameters only -SmtpServer from piped objects on Send-SmtpMessage, all five on Connect-Smtp' {
+        # PowerShell looks up every by-property-name parameter on every piped message; a message has none of them.
+        $send = (Get-Command Send-SmtpMessage).Parameters
+        $connect = (Get-Command Connect-Smtp).Parameters
+        foreach ($name in 'Port', 'UseTls', 'StartTls', 'NoTls') {
+            $send[$name].ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Not -Contain $true -Because "-$name"
+            $connect[$name].ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Contain $true -Because "-$name"
+        }
+        $send['SmtpServer'].ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Contain $true
+        $send['Port'].Attributes.Where({ $_ -is [ValidateRange] }).MaxRange | Should -Be 65535
+    }
+
     It 'supports -WhatIf and -Confirm on Send-SmtpMessage' {
         (Get-Command Send-SmtpMessage).Parameters.Keys | Should -Contain 'WhatIf'
         (Get-Command Send-SmtpMessage).Parameters.Keys | Should -Contain 'Confirm'
