@@ -35,8 +35,11 @@ internal sealed class OutgoingMessage
     /// <summary>How -WhatIf/-Confirm and progress describe the message.</summary>
     public string Describe()
     {
-        string recipients = string.Join(", ", Envelope.Recipients.Select(r => r.Address));
-        string what = Target is string path ? $"'{path}'" : MessageId is null ? "message" : $"message <{MessageId}>";
-        return $"{what} from <{Envelope.Sender}> to {recipients}";
+        // Made for every message sent (ShouldProcess takes it even without -WhatIf): one string for the usual one.
+        var all = Envelope.Recipients;
+        string recipients = all.Count == 1 ? all[0].Address : string.Join(", ", all.Select(r => r.Address));
+        return Target is string path ? $"'{path}' from <{Envelope.Sender}> to {recipients}"
+            : MessageId is null ? $"message from <{Envelope.Sender}> to {recipients}"
+            : $"message <{MessageId}> from <{Envelope.Sender}> to {recipients}";
     }
 }

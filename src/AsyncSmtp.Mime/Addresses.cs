@@ -43,16 +43,20 @@ internal static class Addresses
     /// </summary>
     public static string ToEnvelopeAddress(MailboxAddress mailbox, string what)
     {
-        if (string.IsNullOrEmpty(mailbox.Domain))
-            throw new SmtpArgumentException($"Invalid address in {what}: '{mailbox.Address}' has no domain.", what);
+        // Read from Address: MimeKit cuts LocalPart and Domain out of it as new strings at every call, and this runs
+        // for every message sent. A domain never holds an '@'.
+        var address = mailbox.Address;
+        var at = address.LastIndexOf('@');
+        if (at < 0 || at == address.Length - 1)
+            throw new SmtpArgumentException($"Invalid address in {what}: '{address}' has no domain.", what);
         try
         {
-            return mailbox.GetAddress(idnEncode: IsAscii(mailbox.LocalPart));
+            return mailbox.GetAddress(idnEncode: AsciiText.IsWithin(address, 0, at, '\u0000', '\u007F'));
         }
         catch (ArgumentException)
         {
             throw new SmtpArgumentException(
-                $"Invalid address in {what}: '{mailbox.Address}' has an invalid international domain.", what);
+                $"Invalid address in {what}: '{address}' has an invalid international domain.", what);
         }
     }
 
