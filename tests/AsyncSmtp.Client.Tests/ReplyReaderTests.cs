@@ -70,6 +70,39 @@ public class ReplyReaderTests
     }
 
     [Fact]
+    public async Task HandsOutARepeatedSingleLineReplyAgainButNeverAnotherOne()
+    {
+        // Four messages' replies as a pipelining server sends them: a queue id that changes, then three that repeat.
+        var raw = new StringBuilder();
+        for (var i = 0; i < 4; i++)
+            raw.Append($"250 2.0.0 Ok: queued as Q{i}\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data\r\n");
+        raw.Append("250-2.1.0 Ok\r\n250 2.1.0 Ok\r\n250 2.1.0 Ok\r\n250 2.1.0 Ok\r\n");
+        var stream = new ScriptedServerStream(greeting: "");
+        stream.Send(Encoding.ASCII.GetBytes(raw.ToString()));
+        stream.Dispose();
+        var logged = new List<string>();
+        var reader = new ReplyReader(stream) { LineObserver = (b, o, n) => logged.Add(Encoding.ASCII.GetString(b, o, n)) };
+        var replies = new List<SmtpResponse>();
+        for (var i = 0; i < 19; i++) replies.Add(await reader.ReadAsync(CancellationToken.None));
+
+        for (var m = 1; m < 4; m++)
+        {
+            Assert.NotSame(replies[0], replies[4 * m]);
+            Assert.Equal($"2.0.0 Ok: queued as Q{m}", replies[4 * m].Message);
+            for (var r = 1; r < 4; r++) Assert.Same(replies[r], replies[4 * m + r]);
+        }
+        Assert.Equal("2.1.5 Ok", replies[2].Message);
+        Assert.Equal(354, replies[3].Code);
+        // A multi-line reply is its own, and so is the single line after it (the same text as before, also shared).
+        Assert.Equal(2, replies[16].Lines.Count);
+        Assert.NotSame(replies[1], replies[16]);
+        Assert.Same(replies[1], replies[17]);
+        Assert.Same(replies[1], replies[18]);
+        // Every line still reaches the protocol log.
+        Assert.Equal(20, logged.Count);
+    }
+
+    [Fact]
     public async Task AcceptsALineOf8192BytesAndRefuses8193()
     {
         string ok = "250 " + new string('a', 8192 - 6) + "\r\n";

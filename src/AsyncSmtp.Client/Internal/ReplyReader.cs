@@ -15,6 +15,7 @@ internal sealed class ReplyReader
 
     // A plain array, not a pooled one: a read aborted from another thread may still be writing into it.
     private readonly byte[] _buffer = new byte[2 * MaxLineLength];
+    private readonly RepeatedReplies _repeated = new();
     private int _start;
     private int _end;
 
@@ -53,7 +54,7 @@ internal sealed class ReplyReader
 #endif
     public async ReplyTask ReadAsync(CancellationToken cancellationToken)
     {
-        var lines = new List<string>(1);
+        List<string>? lines = null;
         int code = -1;
         int total = 0;
         while (true)
@@ -70,10 +71,34 @@ internal sealed class ReplyReader
             total += length;
             if (total > MaxReplyLength)
                 throw new SmtpProtocolException($"Reply longer than {MaxReplyLength} bytes.");
-            bool last = ParseLine(_buffer, _start, length, ref code, lines);
+            int contentLength = ContentLength(_buffer, _start, length);
+            if (lines is null && _repeated.Find(_buffer, _start, contentLength) is { } repeated)
+            {
+                LineObserver?.Invoke(_buffer, _start, contentLength);
+                _start += length;
+                return repeated;
+            }
+            lines ??= new List<string>(1);
+            bool last = ParseLine(_buffer, _start, contentLength, ref code, lines);
+            if (!last)
+            {
+                _start += length;
+                continue;
+            }
+            var reply = new SmtpResponse(code, lines);
+            if (lines.Count == 1) _repeated.Remember(_buffer, _start, contentLength, reply);
             _start += length;
-            if (last) return new SmtpResponse(code, lines);
+            return reply;
         }
+    }
+
+    // The line's length without its LF and the CR before it.
+    private static int ContentLength(byte[] buffer, int offset, int length)
+    {
+        int contentLength = length - 1;
+        return contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r'
+            ? contentLength - 1
+            : contentLength;
     }
 
     private int FindLineFeed()
@@ -99,10 +124,8 @@ internal sealed class ReplyReader
     }
 
     /// <summary>Parses "ddd-text" or "ddd text" (or bare "ddd"); returns true on the last line of the reply.</summary>
-    private bool ParseLine(byte[] buffer, int offset, int length, ref int code, List<string> lines)
+    private bool ParseLine(byte[] buffer, int offset, int contentLength, ref int code, List<string> lines)
     {
-        int contentLength = length - 1; // without LF
-        if (contentLength > 0 && buffer[offset + contentLength - 1] == (byte)'\r') contentLength--;
         // The whole line only to the protocol log (a string only when logging) or an error: the reply keeps the text
         // after the code.
         LineObserver?.Invoke(buffer, offset, contentLength);
