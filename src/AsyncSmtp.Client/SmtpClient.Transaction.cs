@@ -132,7 +132,7 @@ public sealed partial class SmtpClient
 
         bool pipelined = Options.UsePipelining && _extensions.Contains("PIPELINING");
         var transaction = new Transaction(envelope, EnvelopeCommands.Mail(envelope, _extensions, size, smtpUtf8),
-            envelope.Recipients.Select(EnvelopeCommands.Rcpt).ToArray(), pipelined,
+            EnvelopeCommands.Rcpts(envelope), pipelined,
             holdsEndOfData: holdEndOfData && pipelined)
         {
             BeforeEndOfData = beforeEndOfData,

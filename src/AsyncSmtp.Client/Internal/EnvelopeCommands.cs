@@ -5,9 +5,13 @@ namespace AsyncSmtp.Client.Internal;
 /// <summary>Formats MAIL FROM and RCPT TO with their ESMTP parameters (SIZE, SMTPUTF8, BODY, DSN).</summary>
 internal static class EnvelopeCommands
 {
+    // One builder per thread, cleared for each line: every message's MAIL and RCPT lines were a builder each, with
+    // the buffers it grew through.
+    [ThreadStatic] private static StringBuilder? _line;
+
     public static string Mail(SmtpEnvelope envelope, SmtpExtensions extensions, long? size, bool smtpUtf8)
     {
-        var line = new StringBuilder("MAIL FROM:<").Append(envelope.Sender).Append('>');
+        var line = StartLine("MAIL FROM:<").Append(envelope.Sender).Append('>');
         // The order aiosmtplib uses: SIZE, SMTPUTF8, BODY; then DSN.
         if (size is long n && extensions.Contains("SIZE")) line.Append(" SIZE=").Append(n);
         if (smtpUtf8) line.Append(" SMTPUTF8");
@@ -18,14 +22,25 @@ internal static class EnvelopeCommands
         return line.ToString();
     }
 
+    /// <summary>The RCPT TO line of each recipient, in order.</summary>
+    public static string[] Rcpts(SmtpEnvelope envelope)
+    {
+        var lines = new string[envelope.Recipients.Count];
+        for (var i = 0; i < lines.Length; i++) lines[i] = Rcpt(envelope.Recipients[i]);
+        return lines;
+    }
+
     public static string Rcpt(SmtpRecipient recipient)
     {
-        var line = new StringBuilder("RCPT TO:<").Append(recipient.Address).Append('>');
+        var line = StartLine("RCPT TO:<").Append(recipient.Address).Append('>');
         if (recipient.Notify != SmtpNotify.Default) line.Append(" NOTIFY=").Append(Notify(recipient.Notify));
         if (recipient.OriginalRecipient is not null)
             line.Append(" ORCPT=rfc822;").Append(XText(recipient.OriginalRecipient));
         return line.ToString();
     }
+
+    private static StringBuilder StartLine(string command) =>
+        (_line ??= new StringBuilder(256)).Clear().Append(command);
 
     public static bool UsesDsn(SmtpEnvelope envelope) =>
         envelope.Return != SmtpDsnReturn.Default || envelope.EnvelopeId is not null ||
