@@ -12,6 +12,8 @@ namespace AsyncSmtp.Client;
 public sealed partial class SmtpClient : IDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
+    // The last operation's time limit and cancellation, kept for the next (IoScope.Start); only under _lock.
+    private IoScope? _spareScope;
     private readonly SubmissionPipeline _submissions = new();
     private SmtpConnection? _connection;
     private SmtpExtensions _extensions = SmtpExtensions.None;
@@ -115,9 +117,19 @@ public sealed partial class SmtpClient : IDisposable
             var wire = _connection;
             if (wire is not { IsOpen: true })
                 throw new SmtpNotConnectedException("The client is not connected; connect first.");
-            using var io = new IoScope(wire.Close, Options.Timeout, cancellationToken, connectPhase: false);
-            if (owedReplyFirst) await _submissions.ReadOwedReplyAsync(wire, io).ConfigureAwait(false);
-            return await operation(io).ConfigureAwait(false);
+            var io = IoScope.Start(ref _spareScope, wire.Close, Options.Timeout, cancellationToken);
+            bool completed = false;
+            try
+            {
+                if (owedReplyFirst) await _submissions.ReadOwedReplyAsync(wire, io).ConfigureAwait(false);
+                var result = await operation(io).ConfigureAwait(false);
+                completed = true;
+                return result;
+            }
+            finally
+            {
+                _spareScope = io.End(completed);
+            }
         }
         catch (Exception ex) when (ex is not SmtpCommandException)
         {

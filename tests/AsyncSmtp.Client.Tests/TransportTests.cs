@@ -50,6 +50,43 @@ public class TransportTests
     }
 
     [Fact]
+    public async Task EachOperationGetsItsOwnTimeLimitAndCancellationThoughTheyShareOneScope()
+    {
+        // A client keeps the last operation's time limit and cancellation for the next (IoScope.Start): operations
+        // that completed must not leave anything behind, and a cancelled one must not be used again.
+        await using var server = SmtpTestServer.StartNew();
+        var options = new SmtpClientOptions
+        {
+            Host = server.Host, Port = server.Port, TlsMode = SmtpTlsMode.None, Timeout = TimeSpan.FromMilliseconds(400),
+        };
+        using var client = new SmtpClient(options);
+        await client.ConnectAsync();
+        using (var finished = new CancellationTokenSource())
+        {
+            for (var i = 0; i < 3; i++) await client.NoopAsync(finished.Token);
+            // The caller's token of an operation that completed no longer reaches the connection.
+            finished.Cancel();
+        }
+        await Task.Delay(500); // longer than the time limit: the timer of the last operation was stopped
+        await client.NoopAsync();
+        Assert.True(client.IsConnected);
+
+        // The time limit still holds after operations that shared the scope.
+        server.On("NOOP").Once().Hang();
+        await Assert.ThrowsAsync<SmtpReadTimeoutException>(() => client.NoopAsync());
+        Assert.False(client.IsConnected);
+
+        // A cancelled operation's scope is not used again: the next operation, on a new connection, succeeds.
+        await client.ConnectAsync();
+        server.On("NOOP").Once().Hang();
+        using (var cancel = new CancellationTokenSource(100))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.NoopAsync(cancel.Token));
+        await client.ConnectAsync();
+        await client.NoopAsync();
+        Assert.True(client.IsConnected);
+    }
+
+    [Fact]
     public async Task ConnectsOverAUnixDomainSocket()
     {
         string path = Path.Combine(Path.GetTempPath(), $"asyncsmtp-{Guid.NewGuid():N}.sock");

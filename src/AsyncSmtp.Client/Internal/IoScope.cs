@@ -11,20 +11,58 @@ namespace AsyncSmtp.Client.Internal;
 /// </summary>
 internal sealed class IoScope : IDisposable
 {
-    private readonly CancellationTokenSource _cts;
-    private readonly CancellationToken _caller;
     private readonly TimeSpan _timeout;
-    private readonly CancellationTokenRegistration _abortOnCancel;
+    // Cancelled by the time limit, and by the caller's token (as a linked source would be, without making one per
+    // operation); reused for the client's next operation when neither fired (see Start and End).
+    private readonly CancellationTokenSource _cts = new();
+    private CancellationToken _caller;
+    private CancellationTokenRegistration _callerLink;
+    private CancellationTokenRegistration _abortOnCancel;
     private long _armedAt;
 
     public IoScope(Action abort, TimeSpan timeout, CancellationToken caller, bool connectPhase)
     {
-        _caller = caller;
         _timeout = timeout;
+        Begin(abort, caller, connectPhase);
+    }
+
+    /// <summary>
+    /// The scope of a client's next operation after the connect: <paramref name="spare"/> (left by
+    /// <see cref="End"/>) when there is one with the same time limit, else a new one. A linked token source, its
+    /// timer and registrations per operation were a good part of what a message allocated.
+    /// </summary>
+    public static IoScope Start(ref IoScope? spare, Action abort, TimeSpan timeout, CancellationToken caller)
+    {
+        var scope = spare;
+        spare = null;
+        if (scope is null || scope._timeout != timeout) return new IoScope(abort, timeout, caller, connectPhase: false);
+        scope.Begin(abort, caller, connectPhase: false);
+        return scope;
+    }
+
+    private void Begin(Action abort, CancellationToken caller, bool connectPhase)
+    {
+        _caller = caller;
         ConnectPhase = connectPhase;
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(caller);
-        Restart();
+        _armedAt = 0;
         _abortOnCancel = _cts.Token.Register(abort);
+        _callerLink = caller.Register(static source => ((CancellationTokenSource)source!).Cancel(), _cts);
+        Restart();
+    }
+
+    /// <summary>
+    /// Ends the operation. Returns this scope for the next one when the operation <paramref name="completed"/> and
+    /// nothing was cancelled (its timer is stopped); otherwise disposes of it and returns null.
+    /// </summary>
+    public IoScope? End(bool completed)
+    {
+        _callerLink.Dispose();
+        _abortOnCancel.Dispose();
+#if NET6_0_OR_GREATER
+        if (completed && !_caller.IsCancellationRequested && _cts.TryReset()) return this;
+#endif
+        _cts.Dispose();
+        return null;
     }
 
     public CancellationToken Token => _cts.Token;
@@ -87,6 +125,7 @@ internal sealed class IoScope : IDisposable
 
     public void Dispose()
     {
+        _callerLink.Dispose();
         _abortOnCancel.Dispose();
         _cts.Dispose();
     }
