@@ -39,6 +39,7 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
             $r.Status | Should -Be 'Accepted'
             $r.Attempts | Should -Be 2
             $r.Recipients | Should -Be @('bob@example.com')
+            $r.RejectedRecipients.Address | Should -BeNullOrEmpty
             @($server.Messages).Count | Should -Be 1
         }
 

@@ -38,6 +38,8 @@ Describe 'Send-SmtpMessage' {
             $result.Sender | Should -Be 'alice@example.com'
             $result.Recipients | Should -Be @('bob@example.com', 'carol@example.com', 'dave@example.com')
             $result.RejectedRecipients | Should -BeNullOrEmpty
+            # A list, never an array: an array's Address() method would come out instead of nothing.
+            $result.RejectedRecipients.Address | Should -BeNullOrEmpty
             $result.Response | Should -Match 'queued as [0-9A-F]+'
             $result.SmtpServer | Should -Be $server.Host
             $result.Port | Should -Be $server.Port
