@@ -252,6 +252,48 @@ Describe 'Send-SmtpMessage delivery (one-shot)' {
             $again.MessageId | Should -Be $first.MessageId
         }
 
+        It 'ends with SmtpInvalidArgument on the journal once it cannot be written, after the outcomes before' -Skip:(-not $IsLinux) {
+            # The child may write files of at most 4 KiB (ulimit -f, with SIGXFSZ ignored so that a write past it
+            # fails): after a few messages the journal can no longer be written, as on a full disk. Such a failure
+            # is not an IOException; it once escaped and left the command waiting for an outcome forever.
+            $script = Join-Path $TestDrive 'send-limited.ps1'
+            Set-Content $script @'
+param($Manifest, $HostName, $Port, $Journal)
+Import-Module $Manifest
+$messages = 1..40 | ForEach-Object {
+    New-SmtpMessage -From alice@example.com -To bob@example.com -Subject "full$_" -Body b `
+        -Header @{ 'Message-Id' = "<full$_@test.example>" }
+}
+$results = [Collections.Generic.List[object]]::new()
+$stop = $null
+try {
+    $messages | Send-SmtpMessage -SmtpServer $HostName -Port $Port -NoTls -JournalPath $Journal |
+        ForEach-Object { $results.Add($_) }
+} catch { $stop = $_ }
+ConvertTo-Json -Compress @{
+    Results = $results.Count; ErrorId = $stop.FullyQualifiedErrorId; Target = "$($stop.TargetObject)"
+    Details = $stop.ErrorDetails.Message
+}
+'@
+            $exe = [Environment]::ProcessPath
+            $command = @($exe) + @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) +
+                '-NoProfile', '-NonInteractive', '-File', $script, '-Manifest', $ModuleManifest,
+                '-HostName', $server.Host, '-Port', "$($server.Port)", '-Journal', $journal
+            $quoted = ($command | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
+            # The runtime's double-mapped code memory is a file as well: it would not start under the limit.
+            $env:DOTNET_EnableWriteXorExecute = '0'
+            try { $out = & timeout 60 bash -c "trap '' XFSZ; ulimit -f 4; exec $quoted" }
+            finally { Remove-Item Env:DOTNET_EnableWriteXorExecute }
+            $LASTEXITCODE | Should -Be 0 -Because 'the command ended (timeout exits with 124)'
+            $r = $out | Select-Object -Last 1 | ConvertFrom-Json
+            $r.ErrorId | Should -BeLike 'SmtpInvalidArgument,*'
+            $r.Target | Should -Be $journal
+            $r.Details | Should -Match 'could not be written.*confirmed by the server'
+            $r.Results | Should -BeGreaterThan 0
+            $r.Results | Should -BeLessThan 40
+            @($server.Messages).Count | Should -BeGreaterOrEqual $r.Results
+        }
+
         It 'after a process killed mid-run, the same command sends nothing twice and forgets nothing' {
             $ids = 1..6 | ForEach-Object { "kill$_@test.example" }
             # The server holds the final reply to the fourth message: the child is killed while it waits.

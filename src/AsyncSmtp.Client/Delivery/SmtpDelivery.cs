@@ -407,7 +407,9 @@ public sealed class SmtpDelivery : IDisposable
 
     /// <summary>
     /// Appends a journal line. One that cannot be written halts the delivery (<see cref="SmtpJournalException"/>);
-    /// the message it was about goes on to its outcome all the same.
+    /// the message it was about goes on to its outcome all the same. Whatever the write throws: a file over the
+    /// process's size limit is an ArgumentOutOfRangeException, not an IOException, and one that escaped here ended
+    /// the connection's loop with a message left without an outcome (the command waited for it forever).
     /// </summary>
     private void Journal(JournalEntry entry)
     {
@@ -416,7 +418,7 @@ public sealed class SmtpDelivery : IDisposable
         {
             journal.Record(entry);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception error)
         {
             Halt(new SmtpJournalException(journal.Path, error));
         }
