@@ -275,17 +275,11 @@ ConvertTo-Json -Compress @{
     Details = $stop.ErrorDetails.Message
 }
 '@
-            $exe = [Environment]::ProcessPath
-            $command = @($exe) + @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) +
-                '-NoProfile', '-NonInteractive', '-File', $script, '-Manifest', $ModuleManifest,
-                '-HostName', $server.Host, '-Port', "$($server.Port)", '-Journal', $journal
-            $quoted = ($command | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
-            # The runtime's double-mapped code memory is a file as well: it would not start under the limit.
-            $env:DOTNET_EnableWriteXorExecute = '0'
-            try { $out = & timeout 60 bash -c "trap '' XFSZ; ulimit -f 4; exec $quoted" }
-            finally { Remove-Item Env:DOTNET_EnableWriteXorExecute }
-            $LASTEXITCODE | Should -Be 0 -Because 'the command ended (timeout exits with 124)'
-            $r = $out | Select-Object -Last 1 | ConvertFrom-Json
+            # timeout fails the child (124) if the command waits forever; the runtime's double-mapped code memory is a
+            # file as well, so the child would not start under the limit with it.
+            $limited = @('timeout', '60', 'bash', '-c', 'trap "" XFSZ; ulimit -f 4; exec "$@"', 'limited')
+            $r = Invoke-FreshPwsh -File $script -Through $limited -Environment @{ DOTNET_EnableWriteXorExecute = '0' } `
+                -Arguments @{ Manifest = $ModuleManifest; HostName = $server.Host; Port = $server.Port; Journal = $journal }
             $r.ErrorId | Should -BeLike 'SmtpInvalidArgument,*'
             $r.Target | Should -Be $journal
             $r.Details | Should -Match 'could not be written.*confirmed by the server'

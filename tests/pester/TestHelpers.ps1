@@ -113,8 +113,10 @@ function Wait-Until {
 function Invoke-FreshPwsh {
     # Runs a script file in a new process of this PowerShell (pwsh itself, or pwsh.dll under dotnet for the .NET
     # tool), with -Name value arguments and extra environment variables; returns the last line of its output
-    # parsed as JSON, and throws with the whole output when the process fails.
-    param([Parameter(Mandatory)][string] $File, [hashtable] $Arguments = @{}, [hashtable] $Environment = @{})
+    # parsed as JSON, and throws with the whole output when the process fails. -Through: a command that runs the
+    # process, given its command line as its last arguments (e.g. timeout, or bash -c '...; exec "$@"').
+    param([Parameter(Mandatory)][string] $File, [hashtable] $Arguments = @{}, [hashtable] $Environment = @{},
+        [string[]] $Through = @())
     $exe = [Environment]::ProcessPath
     $commandLine = @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $commandLine += '-NoProfile', '-NonInteractive', '-File', $File
@@ -123,7 +125,8 @@ function Invoke-FreshPwsh {
     foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
     try {
         foreach ($name in $Environment.Keys) { [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
-        $output = & $exe @commandLine 2>&1
+        $run = @($Through) + $exe + $commandLine
+        $output = & $run[0] @($run | Select-Object -Skip 1) 2>&1
     }
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
