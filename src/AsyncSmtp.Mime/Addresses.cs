@@ -51,23 +51,13 @@ internal static class Addresses
             throw new SmtpArgumentException($"Invalid address in {what}: '{address}' has no domain.", what);
         try
         {
-            return mailbox.GetAddress(idnEncode: AsciiText.IsWithin(address, 0, at, '\u0000', '\u007F'));
+            return mailbox.GetAddress(idnEncode: AsciiText.IsAscii(address, 0, at));
         }
         catch (ArgumentException)
         {
             throw new SmtpArgumentException(
                 $"Invalid address in {what}: '{address}' has an invalid international domain.", what);
         }
-    }
-
-    public static bool IsAscii(string text)
-    {
-        foreach (var c in text)
-        {
-            if (c > 0x7F) return false;
-        }
-
-        return true;
     }
 
     /// <summary>

@@ -21,6 +21,13 @@ internal static class AsciiText
 #endif
     }
 
+    /// <summary>Whether every character is ASCII.</summary>
+    public static bool IsAscii(string text) => IsAscii(text, 0, text.Length);
+
+    /// <summary>Whether every character of the range is ASCII.</summary>
+    public static bool IsAscii(string text, int start, int length) =>
+        IsWithin(text, start, length, '\u0000', '\u007F');
+
     /// <summary>Where the next line break (CR or LF) at or after <paramref name="start"/> is; -1 when none.</summary>
     public static int NextLineBreak(string text, int start) => text.IndexOfAny(_lineBreaks, start);
 

@@ -135,7 +135,7 @@ internal static class PlainMessageComposer
         if (list.Count == 0) return true;
         var encoded = SimpleAddress.HeaderText(list)
             ?? list.ToString(MimeOptions.Transmit(international: false), true);
-        if (!AsciiText.IsWithin(encoded, 0, encoded.Length, '\u0000', '\u007F')) return false;
+        if (!AsciiText.IsAscii(encoded)) return false;
         var field = id.ToHeaderName();
         return AddLine(headers, field, encoded) || Add(headers, field, Folded(new Header(id, list.ToString())));
     }

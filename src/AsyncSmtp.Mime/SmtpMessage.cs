@@ -111,12 +111,12 @@ public sealed class SmtpMessage
             throw new SmtpArgumentException(
                 "The message has no recipients: no To, Cc or Bcc header and no recipient given.", "Recipient");
 
-        var international = _source.International || !Addresses.IsAscii(envelopeSender);
+        var international = _source.International || !AsciiText.IsAscii(envelopeSender);
         var envelopeRecipients = new SmtpRecipient[unique.Count];
         for (var i = 0; i < unique.Count; i++)
         {
             envelopeRecipients[i] = new SmtpRecipient(unique[i], notify);
-            international = international || !Addresses.IsAscii(unique[i]);
+            international = international || !AsciiText.IsAscii(unique[i]);
         }
 
         return new SmtpEnvelope(envelopeSender, envelopeRecipients) { RequireSmtpUtf8 = international };
