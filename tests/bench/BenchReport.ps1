@@ -106,7 +106,7 @@ function Format-PerformanceReport {
     & $line ''
     & $line '## Import-Module AsyncSmtp'
     & $line ''
-    & $line "Fresh ``dotnet pwsh -NoProfile`` processes, $($Import.Runs) runs each, medians. In-process: ``Measure-Command { Import-Module <out/AsyncSmtp/AsyncSmtp.psd1> }``. Whole process: wall time of a process that runs that command minus that of one that runs it with ```$null`` in place of the import (so the first ``Measure-Command`` of a fresh process, about 150 ms, counts in neither)."
+    & $line "Fresh ``dotnet pwsh -NoProfile`` processes, $($Import.Runs) runs each, medians. In-process: ``Measure-Command { Import-Module <out/AsyncSmtp/AsyncSmtp.psd1> }``. Whole process: wall time of a process that runs that command minus that of one that runs it with ```$null`` in place of the import (so the first ``Measure-Command`` of a fresh process counts in neither)."
     & $line ''
     & $line '| Measure | Median (ms) |'
     & $line '|---|---:|'
