@@ -278,6 +278,7 @@ $targets = @(
     New-CpuTarget 'New-SmtpMessage: ≤ 50 µs/msg' 'Build-0' 50
     New-RatioTarget 'Engine, 4 connections: ≥ 1.3× MailKit''s msg/s, 4 connections' 'engine-submit-4' 'mailkit-4' Rate 1.3
     New-RatioTarget 'Engine, 4 connections: CPU per message no higher than at 1' 'engine-submit-4' 'engine-submit-1' Cpu 1 -AtMost
+    New-RatioTarget 'For reference: engine, pre-serialised bytes, CPU per message at 4 connections vs 1' 'engine-bytes-4' 'engine-bytes-1' Cpu 0 -AtMost -Reference
     New-RatioTarget 'For reference: engine vs MailKit, CPU per message, 1 connection' 'engine-submit-1' 'mailkit-1' Cpu 0 -AtMost -Reference
     New-RatioTarget 'For reference: engine vs MailKit, msg/s, 1 connection' 'engine-submit-1' 'mailkit-1' Rate 0 -Reference
     New-RatioTarget 'For reference: engine vs smtp-source, msg/s, 4 connections/sessions' 'engine-submit-4' 'smtp-source-4' Rate 0 -Reference
