@@ -37,7 +37,7 @@ function Get-BenchRow([double] $Scale = 1) {
             Label = 'MailKit SmtpClient' }
         @{ Id = 'engine-bytes-4'; Table = '2 KB'; Kind = 'program'; Client = 'engine-bytes'; Connections = 4; Count = $fast
             Label = 'AsyncSmtp engine, pre-serialised bytes (SubmitAsync stream)'
-            Note = 'On four connections: what four connections cost the engine itself, without MimeKit serialising a message on each of four threads.' }
+            Note = 'The same on four connections: what they cost the engine itself, without MimeKit serialising a message on each of four threads.' }
         @{ Id = 'smtp-source-4'; Table = '2 KB'; Kind = 'source'; Client = 'smtp-source'; Connections = 4; Count = & $n 10000
             Label = 'smtp-source (C), -d -l 2000'
             Note = 'postfix''s load generator, compared at 4 sessions: it does not pipeline, so with one session its rate follows how fast the two CPUs wake each other (client and sink taking turns), not the work it does; with 4 sessions both stay busy. Its CPU is the whole process''s, start-up included.' }
